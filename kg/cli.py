@@ -1,0 +1,169 @@
+"""The ``iokg`` command: a thin layer over the ``kg`` library.
+
+Exit codes: 0 ok, 1 violations (the graph or the input does not conform), 2 usage or
+input error (bad arguments, unreadable or unparseable files). No command prints a
+traceback unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kg.errors import ExitCode, IokgError
+
+EXIT_CODES = """exit codes:
+  0  ok
+  1  violations: the graph or the input does not conform
+  2  usage or input error: bad arguments, a file that cannot be read or parsed"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iokg",
+        description="iokg: the knowledge graph of online influence operations.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument("--data", type=Path, metavar="DIR", help="data folder to use instead of the packaged kg/data")
+
+    sub = commands.add_parser(
+        "check",
+        parents=[data],
+        help="load and check everything: ontology quality, HermiT, terms, SHACL conformance",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    reasoner = sub.add_mutually_exclusive_group()
+    reasoner.add_argument("--reasoner", dest="reasoner", action="store_true", default=None, help="require HermiT (exit 2 without Java)")
+    reasoner.add_argument("--no-reasoner", dest="reasoner", action="store_false", help="skip HermiT")
+    sub.set_defaults(run=_check)
+
+    sub = commands.add_parser("stats", parents=[data], help="counts per class, per named graph and per source language")
+    sub.add_argument("--format", choices=["text", "json"], default="text")
+    sub.set_defaults(run=_stats)
+
+    sub = commands.add_parser(
+        "overview",
+        parents=[data],
+        help="the main job: load the graph, validate it, print a summary and the operations with their sponsors",
+    )
+    sub.set_defaults(run=_overview)
+    return parser
+
+
+def _print_check(report, out=sys.stdout) -> None:
+    print(f"loaded {report.triples} triples in {report.graphs} graphs", file=out)
+    print(f"ontology quality: {'ok' if not report.lint else f'{len(report.lint)} problem(s)'}", file=out)
+    for problem in report.lint:
+        print(f"  {problem}", file=out)
+    print(f"declared terms: {'ok' if not report.terms else f'{len(report.terms)} problem(s)'}", file=out)
+    for problem in report.terms:
+        print(f"  {problem}", file=out)
+    if report.reasoner is None:
+        print(f"HermiT: skipped: {report.reasoner_skipped}", file=out)
+    elif report.reasoner.ok:
+        print("HermiT: consistent, every class satisfiable", file=out)
+    else:
+        state = "consistent" if report.reasoner.consistent else "INCONSISTENT"
+        print(f"HermiT: {state}; unsatisfiable: {', '.join(report.reasoner.unsatisfiable) or 'none'}", file=out)
+    shacl = report.shacl
+    others = len(shacl.results) - len(shacl.violations)
+    print(f"SHACL: {'conforms' if shacl.conforms else 'does not conform'} ({len(shacl.violations)} violation(s), {others} warning(s)/info)", file=out)
+    for result in shacl.results:
+        print(f"  {result}", file=out)
+    print("check: ok" if report.ok else "check: FAILED", file=out)
+
+
+def _check(args) -> int:
+    from kg.check import check
+
+    report = check(data_dir=args.data, reasoner=args.reasoner)
+    _print_check(report)
+    return ExitCode.OK if report.ok else ExitCode.VIOLATIONS
+
+
+def _print_stats(result) -> None:
+    print(f"{result.triples} triples (all graphs)")
+    print("\ntriples per named graph:")
+    width = max(map(len, result.graphs))
+    for name, count in result.graphs.items():
+        print(f"  {name:<{width}}  {count:>6}")
+    print("\ninstances per class (data graphs):")
+    width = max(map(len, result.classes))
+    for name, count in result.classes.items():
+        print(f"  {name:<{width}}  {count:>6}")
+    print("\nper source language:")
+    for lang, counts in result.languages.items():
+        print(f"  {lang}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+def _stats(args) -> int:
+    from dataclasses import asdict
+
+    from kg.load import load
+    from kg.stats import stats
+
+    result = stats(load(data_dir=args.data))
+    if args.format == "json":
+        json.dump(asdict(result), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        _print_stats(result)
+    return ExitCode.OK
+
+
+def _overview(args) -> int:
+    from kg.load import load, union
+    from kg.stats import stats
+    from kg.validate import validate_graph
+
+    dataset = load(data_dir=args.data)
+    result = stats(dataset)
+    report = validate_graph(union(dataset))
+    print(f"iokg: {result.triples} triples, {len(result.graphs)} named graphs, "
+          f"{sum(c['documents'] for c in result.languages.values())} source documents "
+          f"({', '.join(sorted(result.languages))})")
+    print(f"SHACL: {'conforms' if report.conforms else 'does not conform'} "
+          f"({len(report.violations)} violation(s))")
+    for result_ in report.violations:
+        print(f"  {result_}")
+    from kg.query import query
+    from kg.results import ResultFormat, write_results
+
+    print("\nInfluence operations, their sponsors and platforms (query 'operations'):")
+    write_results(query("operations", dataset=dataset), ResultFormat.TABLE, sys.stdout)
+    return ExitCode.OK if report.conforms else ExitCode.VIOLATIONS
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``iokg`` command line; return its exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except IokgError as error:
+        print(f"iokg: error: {error}", file=sys.stderr)
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        print("iokg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return ExitCode.OK
+    except Exception as error:  # last resort: a clear line, never a traceback by default
+        if args.debug:
+            raise
+        print(f"iokg: internal error: {type(error).__name__}: {error} (run with --debug for details)", file=sys.stderr)
+        return ExitCode.ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

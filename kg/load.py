@@ -1,0 +1,64 @@
+"""Load the iokg graph: the ontology, the reference, curation and DISARM graphs, and one
+named graph per source document, into an rdflib ``Dataset``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from kg import paths
+from kg.errors import InputError
+from kg.namespaces import DOCUMENT, GRAPH, ONTOLOGY, PREFIXES
+from kg.parse import parse_file
+
+
+@dataclass(frozen=True)
+class Source:
+    """One Turtle file of the graph and the named graph it is loaded into."""
+
+    path: Path
+    graph: URIRef
+    kind: str  # "ontology", "reference", "curation", "disarm", "document", or another data file
+
+
+def sources(*, data_dir: Path | None = None, ontology: bool = True) -> Iterator[Source]:
+    """List the files of the graph, in a fixed order, with the graph each goes into."""
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    if ontology:
+        for path in sorted(paths.ONTOLOGY_DIR.glob("*.ttl")):
+            yield Source(path, URIRef(ONTOLOGY), "ontology")
+    for path in sorted(data_dir.glob("*.ttl")):
+        yield Source(path, GRAPH[path.stem], path.stem)
+    for path in sorted((data_dir / "documents").glob("*.ttl")):
+        yield Source(path, DOCUMENT[path.stem], "document")
+
+
+def load(*, data_dir: Path | None = None, ontology: bool = True) -> Dataset:
+    """Build the iokg ``Dataset``: the ontology graph and every data file in its named graph.
+
+    Raises :class:`kg.errors.InputError` (file, line, message) when a file does not parse.
+    """
+    dataset = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, override=True)
+    found = False
+    for source in sources(data_dir=data_dir, ontology=ontology):
+        found = found or source.kind == "document"
+        graph = dataset.graph(source.graph)
+        graph += parse_file(source.path, format="turtle")
+    if not found:
+        raise InputError("no document graphs found", path=(data_dir or paths.DATA_DIR) / "documents")
+    return dataset
+
+
+def union(dataset: Dataset) -> Graph:
+    """All triples of every graph of ``dataset`` in one plain ``Graph`` (for SHACL and OWL)."""
+    merged = Graph()
+    for prefix, namespace in dataset.namespaces():
+        merged.bind(prefix, namespace, override=True)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        merged.add((s, p, o))
+    return merged

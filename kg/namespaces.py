@@ -1,0 +1,63 @@
+"""IRIs of iokg and of the vocabularies it uses, in one place."""
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
+
+BASE = "https://w3id.org/iokg/"
+
+#: The ontology namespace (terms: classes, properties, controlled values).
+IO = Namespace(BASE + "ontology#")
+#: The ontology's own IRI (also the name of the graph that holds it).
+ONTOLOGY = BASE.rstrip("/") + "/ontology"
+
+# Instance namespaces: readable slugs under one base.
+OPERATION = Namespace(BASE + "operation/")
+ACTOR = Namespace(BASE + "actor/")
+PLATFORM = Namespace(BASE + "platform/")
+DOCUMENT = Namespace(BASE + "document/")
+FIGURE = Namespace(BASE + "figure/")
+CLAIM = Namespace(BASE + "claim/")
+RESPONSE = Namespace(BASE + "response/")
+NARRATIVE = Namespace(BASE + "narrative/")
+TARGET = Namespace(BASE + "target/")
+COUNTRY = Namespace(BASE + "country/")
+TECHNIQUE = Namespace(BASE + "technique/")
+DISARM = Namespace(BASE + "disarm/")
+GRAPH = Namespace(BASE + "graph/")
+SHAPE = Namespace(BASE + "shapes#")
+
+SCHEMA = Namespace("https://schema.org/")
+WD = Namespace("http://www.wikidata.org/entity/")
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+
+#: Prefixes bound on every graph iokg writes, so output is stable and readable.
+PREFIXES = {
+    "io": IO,
+    "op": OPERATION,
+    "actor": ACTOR,
+    "platform": PLATFORM,
+    "doc": DOCUMENT,
+    "fig": FIGURE,
+    "claim": CLAIM,
+    "resp": RESPONSE,
+    "narr": NARRATIVE,
+    "target": TARGET,
+    "country": COUNTRY,
+    "tech": TECHNIQUE,
+    "disarm": DISARM,
+    "graph": GRAPH,
+    "iosh": SHAPE,
+    "schema": SCHEMA,
+    "wd": WD,
+    "void": VOID,
+    "dcat": DCAT,
+    "dcterms": DCTERMS,
+    "owl": OWL,
+    "prov": PROV,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "sh": SH,
+    "skos": SKOS,
+    "xsd": XSD,
+}

@@ -1,0 +1,358 @@
+"""Named SPARQL queries: read them from ``queries/``, bind their parameters safely, and run
+them (or ad-hoc SPARQL) on the rdflib dataset or on a pyoxigraph store.
+
+A named query is one ``.rq`` file whose header follows grlc: ``#+ summary:``,
+``#+ description:``, ``#+ tags:`` lines. Its parameters are the variables named ``?_name``
+(required) and ``?__name`` (optional), with grlc's type suffixes (``?_platform_iri``,
+``?__limit_integer``). Values are bound as RDF terms before evaluation (rdflib
+``initBindings``, pyoxigraph ``substitutions``), never spliced into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Literal, URIRef, Variable
+from rdflib.namespace import XSD
+
+from kg import paths
+from kg.errors import UsageError
+from kg.namespaces import PREFIXES
+
+_PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
+_TYPES = {"iri", "integer", "decimal", "date", "string", "literal", "boolean"}
+_HEADER = re.compile(r"^#\+\s?(.*)$")
+
+
+class Engine(str, Enum):
+    """The SPARQL engines iokg runs queries on."""
+
+    RDFLIB = "rdflib"
+    OXIGRAPH = "oxigraph"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a named query, from its variable name."""
+
+    variable: str  # without "?": "_platform_iri"
+    name: str  # "platform"
+    type: str  # "iri", "integer", ... or "literal"
+    required: bool
+
+    @property
+    def usage(self) -> str:
+        text = f"{self.name}=<{self.type}>"
+        return text if self.required else f"[{text}]"
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One ``.rq`` file of ``queries/``: its text, header and parameters."""
+
+    name: str
+    path: Path
+    text: str
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+
+def parse_header(text: str) -> dict[str, object]:
+    """Read the grlc-style ``#+ key: value`` header of a query (lists as ``#+   - item``)."""
+    header: dict[str, object] = {}
+    key = None
+    for line in text.splitlines():
+        match = _HEADER.match(line)
+        if not match:
+            if line.strip() and not line.startswith("#"):
+                break
+            continue
+        body = match.group(1)
+        item = re.match(r"^\s+-\s+(.*)$", body)
+        field_ = re.match(r"^([A-Za-z_]+):\s*(.*)$", body)
+        if item and key:
+            current = header.get(key)
+            header[key] = (current if isinstance(current, list) else []) + [item.group(1).strip()]
+        elif field_:
+            key, value = field_.group(1), field_.group(2).strip()
+            header[key] = value
+        elif key and body.strip():
+            header[key] = f"{header[key]} {body.strip()}".strip()
+    return header
+
+
+def _parameters(text: str) -> tuple[Parameter, ...]:
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    found: dict[str, Parameter] = {}
+    for underscores, name in _PARAM.findall(body):
+        variable = underscores + name
+        if variable in found:
+            continue
+        base, _, suffix = name.rpartition("_")
+        if base and suffix in _TYPES:
+            pname, ptype = base, suffix
+        else:
+            pname, ptype = name, "literal"
+        found[variable] = Parameter(variable, pname, ptype, required=underscores == "_")
+    return tuple(sorted(found.values(), key=lambda p: (not p.required, p.name)))
+
+
+def read_query(path: Path) -> NamedQuery:
+    """Read one named query file."""
+    text = Path(path).read_text(encoding="utf-8")
+    header = parse_header(text)
+    tags = header.get("tags", [])
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.strip("[]").split(",") if t.strip()]
+    return NamedQuery(
+        name=Path(path).stem,
+        path=Path(path),
+        text=text,
+        summary=str(header.get("summary", "")),
+        description=str(header.get("description", "")),
+        tags=tuple(tags),
+        parameters=_parameters(text),
+    )
+
+
+def named_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
+    """Every named query of ``queries/`` (not the checks), by name."""
+    directory = directory or paths.QUERIES_DIR
+    return {q.name: q for q in map(read_query, sorted(directory.glob("*.rq")))}
+
+
+def checks(directory: Path | None = None) -> dict[str, NamedQuery]:
+    """The graph-quality checks of ``queries/checks/`` (``*-violation.rq``: no rows expected)."""
+    directory = directory or paths.QUERIES_DIR / "checks"
+    return {q.name: q for q in map(read_query, sorted(directory.glob("*-violation.rq")))}
+
+
+def get_query(name: str) -> NamedQuery:
+    """The named query ``name``; a :class:`UsageError` listing the known names otherwise."""
+    queries = named_queries()
+    if name not in queries:
+        known = ", ".join(sorted(queries)) or "none"
+        raise UsageError(f"unknown query '{name}'; known queries: {known}")
+    return queries[name]
+
+
+def expand_iri(value: str) -> URIRef:
+    """A full IRI (``https://…``, optionally in ``<>``) or a prefixed name (``op:spamouflage``)."""
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    prefix, colon, local = text.partition(":")
+    if colon and prefix in PREFIXES and not local.startswith("//"):
+        text = str(PREFIXES[prefix]) + local
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s<>\"{}|\\^`]+$", text):
+        raise UsageError(f"not an IRI or known prefixed name: {value!r}")
+    return URIRef(text)
+
+
+def to_term(parameter: Parameter, value: object):
+    """Turn a parameter value (a string from the command line, or a Python value) into an
+    RDF term of the parameter's type; :class:`UsageError` if it does not fit."""
+    if isinstance(value, (URIRef, Literal, BNode)):
+        return value
+    text = str(value)
+    try:
+        if parameter.type == "iri":
+            return expand_iri(text)
+        if parameter.type == "integer":
+            return Literal(int(text), datatype=XSD.integer)
+        if parameter.type == "decimal":
+            from decimal import Decimal
+
+            return Literal(Decimal(text), datatype=XSD.decimal)
+        if parameter.type == "boolean":
+            if text.lower() not in ("true", "false", "1", "0"):
+                raise ValueError(text)
+            return Literal(text.lower() in ("true", "1"), datatype=XSD.boolean)
+        if parameter.type == "date":
+            literal = Literal(text, datatype=XSD.date)
+            if not isinstance(literal.value, __import__("datetime").date):
+                raise ValueError(text)
+            return literal
+    except UsageError:
+        raise
+    except (ValueError, ArithmeticError):
+        raise UsageError(f"parameter '{parameter.name}' expects {parameter.type}, got {text!r}") from None
+    return Literal(text)
+
+
+def bindings(query: NamedQuery, params: dict[str, object]) -> dict[Variable, object]:
+    """Check ``params`` against the query's parameters and turn them into bindings."""
+    by_name = {p.name: p for p in query.parameters}
+    by_name.update({p.variable.lstrip("_"): p for p in query.parameters})
+    unknown = sorted(set(params) - set(by_name))
+    if unknown:
+        usage = " ".join(p.usage for p in query.parameters) or "no parameters"
+        raise UsageError(f"query '{query.name}' has no parameter {', '.join(unknown)}; it takes: {usage}")
+    missing = [p.name for p in query.parameters if p.required and p.name not in params and p.variable.lstrip("_") not in params]
+    if missing:
+        raise UsageError(f"query '{query.name}' needs parameter {', '.join(missing)}")
+    return {Variable(by_name[k].variable): to_term(by_name[k], v) for k, v in params.items() if v is not None}
+
+
+@dataclass
+class Rows:
+    """The engine-independent result of a query: SELECT rows, an ASK answer, or a graph."""
+
+    variables: list[str]
+    rows: list[tuple]
+    boolean: bool | None = None
+    graph: object | None = None  # an rdflib Graph for CONSTRUCT / DESCRIBE
+
+
+def _syntax_error(error: Exception, text: str) -> UsageError:
+    line = getattr(error, "lineno", None)
+    column = getattr(error, "col", None)
+    message = getattr(error, "msg", None) or str(error).splitlines()[0]
+    if line is None:
+        match = re.search(r"(\d+):(\d+)", str(error))
+        if match:
+            line, column = int(match.group(1)), int(match.group(2))
+    where = f"line {line}, column {column}: " if line is not None else ""
+    return UsageError(f"malformed SPARQL: {where}{message}")
+
+
+def _precise_error(text: str) -> Exception | None:
+    """Oxigraph's parser gives the exact line and column of a syntax error; ask it."""
+    import pyoxigraph
+
+    try:
+        pyoxigraph.Store().query(text, prefixes={k: str(v) for k, v in PREFIXES.items()})
+    except SyntaxError as error:
+        return error
+    except Exception:
+        return None
+    return None
+
+
+def to_store(dataset: Dataset):
+    """A pyoxigraph ``Store`` holding the same quads as ``dataset``."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    data = dataset.serialize(format="nquads", encoding="utf-8")
+    store.load(data, format=pyoxigraph.RdfFormat.N_QUADS)
+    return store
+
+
+def _ox_term(term):
+    import pyoxigraph
+
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return pyoxigraph.BlankNode(str(term))
+    if term.language:
+        return pyoxigraph.Literal(str(term), language=term.language)
+    if term.datatype:
+        return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+    return pyoxigraph.Literal(str(term))
+
+
+def _rdflib_term(term):
+    import pyoxigraph
+
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))
+
+
+def run(
+    text: str,
+    *,
+    dataset: Dataset | None = None,
+    store=None,
+    engine: Engine = Engine.RDFLIB,
+    bindings: dict[Variable, object] | None = None,
+) -> Rows:
+    """Run SPARQL ``text`` on the union of all graphs, with ``bindings`` pre-bound.
+
+    ``engine`` rdflib uses ``dataset`` (default: ``kg.load()``); oxigraph uses ``store``
+    (default: a store filled from ``dataset``). Malformed SPARQL raises :class:`UsageError`
+    with line and column.
+    """
+    bindings = bindings or {}
+    if engine is Engine.OXIGRAPH or store is not None:
+        return _run_oxigraph(text, store if store is not None else to_store(_dataset(dataset)), bindings)
+    return _run_rdflib(text, _dataset(dataset), bindings)
+
+
+def _dataset(dataset: Dataset | None) -> Dataset:
+    if dataset is not None:
+        return dataset
+    from kg.load import load
+
+    return load()
+
+
+def _run_rdflib(text: str, dataset: Dataset, bindings) -> Rows:
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        prepared = prepareQuery(text, initNs=PREFIXES)
+    except Exception as error:  # pyparsing.ParseException and friends
+        raise _syntax_error(_precise_error(text) or error, text) from None
+    previous = dataset.default_union
+    dataset.default_union = True
+    try:
+        result = dataset.query(prepared, initBindings=bindings)
+        if result.type == "ASK":
+            return Rows([], [], boolean=bool(result.askAnswer))
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return Rows([], [], graph=result.graph)
+        variables = [str(v) for v in result.vars]
+        rows = [tuple(row[v] if v in row.labels else None for v in variables) for row in result]
+        return Rows(variables, rows)
+    finally:
+        dataset.default_union = previous
+
+
+def _run_oxigraph(text: str, store, bindings) -> Rows:
+    import pyoxigraph
+    from rdflib import Graph
+
+    substitutions = {pyoxigraph.Variable(str(k)): _ox_term(v) for k, v in bindings.items()}
+    try:
+        result = store.query(
+            text,
+            use_default_graph_as_union=True,
+            prefixes={k: str(v) for k, v in PREFIXES.items()},
+            substitutions=substitutions,
+        )
+    except SyntaxError as error:
+        raise _syntax_error(error, text) from None
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        return Rows([], [], boolean=bool(result))
+    if isinstance(result, pyoxigraph.QueryTriples):
+        graph = Graph()
+        for triple in result:
+            graph.add((_rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)))
+        return Rows([], [], graph=graph)
+    variables = [v.value for v in result.variables]
+    rows = [tuple(_rdflib_term(solution[v]) for v in variables) for solution in result]
+    return Rows(variables, rows)
+
+
+def query(name: str, *, dataset: Dataset | None = None, store=None, engine: Engine = Engine.RDFLIB, **params) -> Rows:
+    """Run the named query ``name`` with keyword parameters (``kg.query("figures",
+    operation="op:spamouflage")``)."""
+    named = get_query(name)
+    return run(named.text, dataset=dataset, store=store, engine=engine, bindings=bindings(named, params))
