@@ -13,7 +13,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg.errors import ExitCode, IokgError
+from kg.errors import ExitCode, InputError, IokgError, UsageError
+from kg.query import Engine
+from kg.results import ResultFormat
 
 EXIT_CODES = """exit codes:
   0  ok
@@ -50,6 +52,33 @@ def _parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("stats", parents=[data], help="counts per class, per named graph and per source language")
     sub.add_argument("--format", choices=["text", "json"], default="text")
     sub.set_defaults(run=_stats)
+
+    formats = argparse.ArgumentParser(add_help=False)
+    formats.add_argument("--format", choices=[f.value for f in ResultFormat], default="table",
+                         help="table (readable, with labels; default) or a SPARQL 1.1 result format")
+    formats.add_argument("--engine", choices=[e.value for e in Engine], default="rdflib",
+                         help="SPARQL engine: rdflib (default) or oxigraph")
+
+    sub = commands.add_parser("queries", help="list the named queries with their summaries and parameters")
+    sub.set_defaults(run=_queries)
+
+    sub = commands.add_parser(
+        "query", parents=[data, formats], help="run a named query",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("name", help="the query's name (see 'iokg queries')")
+    sub.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
+                     help="a parameter value; IRIs as full IRIs or prefixed names (op:spamouflage)")
+    sub.set_defaults(run=_query)
+
+    sub = commands.add_parser(
+        "sparql", parents=[data, formats], help="run ad-hoc SPARQL over the graph",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    source = sub.add_mutually_exclusive_group(required=True)
+    source.add_argument("text", nargs="?", help="the SPARQL query")
+    source.add_argument("-f", "--file", type=Path, help="read the query from this file")
+    sub.set_defaults(run=_sparql)
 
     sub = commands.add_parser(
         "overview",
@@ -121,6 +150,62 @@ def _stats(args) -> int:
     return ExitCode.OK
 
 
+def _queries(args) -> int:
+    from kg.query import named_queries
+
+    queries = named_queries()
+    width = max(map(len, queries), default=0)
+    for name, named in queries.items():
+        params = " ".join(p.usage for p in named.parameters)
+        print(f"{name:<{width}}  {named.summary}" + (f"\n{'':<{width}}  parameters: {params}" if params else ""))
+    return ExitCode.OK
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, eq, value = pair.partition("=")
+        if not eq or not key:
+            raise UsageError(f"--param expects KEY=VALUE, got {pair!r}")
+        params[key.strip()] = value
+    return params
+
+
+def _print_rows(rows, args, dataset) -> None:
+    from kg.load import union
+    from kg.results import write_results
+
+    labels = union(dataset) if args.format == "table" else None
+    write_results(rows, ResultFormat(args.format), sys.stdout, labels=labels)
+
+
+def _query(args) -> int:
+    from kg.load import load
+    from kg.query import query
+
+    dataset = load(data_dir=args.data)
+    rows = query(args.name, dataset=dataset, engine=Engine(args.engine), **_params(args.param))
+    _print_rows(rows, args, dataset)
+    return ExitCode.OK
+
+
+def _sparql(args) -> int:
+    from kg.load import load
+    from kg.query import run
+
+    if args.file is not None:
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(getattr(error, "strerror", None) or str(error), path=args.file) from None
+    else:
+        text = args.text
+    dataset = load(data_dir=args.data)
+    rows = run(text, dataset=dataset, engine=Engine(args.engine))
+    _print_rows(rows, args, dataset)
+    return ExitCode.OK
+
+
 def _overview(args) -> int:
     from kg.load import load, union
     from kg.stats import stats
@@ -136,11 +221,12 @@ def _overview(args) -> int:
           f"({len(report.violations)} violation(s))")
     for result_ in report.violations:
         print(f"  {result_}")
+    from kg.load import union
     from kg.query import query
-    from kg.results import ResultFormat, write_results
+    from kg.results import write_results
 
     print("\nInfluence operations, their sponsors and platforms (query 'operations'):")
-    write_results(query("operations", dataset=dataset), ResultFormat.TABLE, sys.stdout)
+    write_results(query("operations", dataset=dataset), ResultFormat.TABLE, sys.stdout, labels=union(dataset))
     return ExitCode.OK if report.conforms else ExitCode.VIOLATIONS
 
 

@@ -213,6 +213,7 @@ def _syntax_error(error: Exception, text: str) -> UsageError:
     line = getattr(error, "lineno", None)
     column = getattr(error, "col", None)
     message = getattr(error, "msg", None) or str(error).splitlines()[0]
+    message = re.sub(r"^error at \d+:\d+:\s*", "", message)
     if line is None:
         match = re.search(r"(\d+):(\d+)", str(error))
         if match:
