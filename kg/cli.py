@@ -80,6 +80,34 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("-f", "--file", type=Path, help="read the query from this file")
     sub.set_defaults(run=_sparql)
 
+    inputs = argparse.ArgumentParser(add_help=False)
+    inputs.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                        help="RDF files: Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML (by extension)")
+    inputs.add_argument("--input-format", metavar="FORMAT",
+                        help="the input's RDF format when the extension does not tell (ttl, nt, nq, trig, jsonld, rdf)")
+    inputs.add_argument("--strict", action="store_true", help="warnings and infos fail too")
+
+    sub = commands.add_parser(
+        "validate", parents=[data, inputs],
+        help="validate new assertions against the shapes and the existing graph",
+        epilog=EXIT_CODES.replace("the graph or the input does not conform", "the new assertions do not conform"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("--format", choices=["text", "turtle", "json"], default="text",
+                     help="report format: text (default), turtle (a SHACL validation report) or json")
+    sub.add_argument("--full", action="store_true", help="validate the whole graph instead of the affected nodes only")
+    sub.set_defaults(run=_validate)
+
+    sub = commands.add_parser(
+        "add", parents=[data, inputs],
+        help="validate new assertions and, only if they conform, add them to the graph",
+        epilog=EXIT_CODES.replace("the graph or the input does not conform", "the new assertions do not conform; nothing was added"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("--as", dest="name", metavar="NAME",
+                     help="the named graph to add to: an existing graph's name merges into it; default: the batch's document or the file name")
+    sub.set_defaults(run=_add)
+
     sub = commands.add_parser(
         "overview",
         parents=[data],
@@ -203,6 +231,36 @@ def _sparql(args) -> int:
     dataset = load(data_dir=args.data)
     rows = run(text, dataset=dataset, engine=Engine(args.engine))
     _print_rows(rows, args, dataset)
+    return ExitCode.OK
+
+
+def _failed(report, strict: bool) -> bool:
+    return not report.conforms or (strict and bool(report.results))
+
+
+def _validate(args) -> int:
+    from kg.load import load
+    from kg.validate import ReportFormat, format_report, validate
+
+    existing = load(data_dir=args.data)
+    report = validate(args.files, against=existing, format=args.input_format, incremental=not args.full)
+    sys.stdout.write(format_report(report, ReportFormat(args.format)))
+    return ExitCode.VIOLATIONS if _failed(report, args.strict) else ExitCode.OK
+
+
+def _add(args) -> int:
+    from kg.add import add
+    from kg.validate import format_report
+
+    result = add(args.files, name=args.name, format=args.input_format, data_dir=args.data, strict=args.strict)
+    if result.path is None:
+        sys.stdout.write(format_report(result.report))
+        print("nothing added: the new assertions do not conform", file=sys.stderr)
+        return ExitCode.VIOLATIONS
+    if result.report.results:
+        sys.stdout.write(format_report(result.report))
+    verb = "merged into" if result.merged else "written to"
+    print(f"added {result.triples} triple(s): {verb} {result.path}")
     return ExitCode.OK
 
 

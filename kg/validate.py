@@ -31,6 +31,8 @@ class Result:
     message: str
     shape: str
     label: str = ""
+    location: str = ""
+    terms: tuple = field(default=(), compare=False, repr=False)  # (focus, path, value, shape) as RDF terms
 
     def __str__(self) -> str:
         focus = f"{self.focus} ({self.label})" if self.label else self.focus
@@ -39,7 +41,8 @@ class Result:
             parts.append(f"path {self.path}")
         if self.value:
             parts.append(f"value {self.value}")
-        return ", ".join(parts) + f": {self.message}"
+        text = ", ".join(parts) + f": {self.message}"
+        return f"{self.location}: {text}" if self.location else text
 
 
 @dataclass
@@ -125,4 +128,335 @@ def _results(report: Graph, data: Graph):
             message="; ".join(messages) or "(no message)",
             shape=_short(data, report.value(node, SH.sourceShape)),
             label=_label(data, focus),
+            terms=(focus, report.value(node, SH.resultPath), report.value(node, SH.value), report.value(node, SH.sourceShape)),
         )
+
+
+# Validating new assertions in the context of the graph -------------------------------
+
+from collections.abc import Iterable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from rdflib import BNode, Dataset  # noqa: E402
+from rdflib.namespace import OWL  # noqa: E402
+
+from kg.errors import InputError  # noqa: E402
+
+#: Longest literal accepted in new assertions (characters); longer ones are errors.
+MAX_LITERAL = 10_000
+TERMS_SHAPE = "iokg:DeclaredTerms"
+LITERAL_SHAPE = "iokg:LiteralSize"
+ONTOLOGY_SHAPE = "iokg:OntologyUnchanged"
+
+
+@dataclass
+class Batch:
+    """New assertions read from one or more files, with the files' text for locating nodes."""
+
+    dataset: Dataset
+    texts: dict[str, str]
+    prefixes: dict[str, str]
+
+    @property
+    def graph(self) -> Graph:
+        from kg.load import union
+
+        return union(self.dataset)
+
+
+def read_batch(files: Sequence[Path | str], *, format=None) -> Batch:
+    """Read input files (any supported RDF format) into one :class:`Batch`."""
+    from kg.parse import read_input
+
+    if not files:
+        raise InputError("no input files given")
+    dataset = Dataset()
+    texts: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
+    for file in files:
+        part, text = read_input(Path(file), format=format)
+        texts[str(file)] = text
+        for prefix, namespace in part.namespaces():
+            prefixes.setdefault(prefix, str(namespace))
+        for s, p, o, g in part.quads((None, None, None, None)):
+            name = getattr(g, "identifier", g)
+            dataset.graph(name).add((s, p, o))
+    return Batch(dataset=dataset, texts=texts, prefixes=prefixes)
+
+
+def locate(batch: Batch, term) -> str:
+    """``file:line`` of the first line of the input that mentions ``term`` (full IRI or any
+    prefixed form the input declares), or ``""``."""
+    if term is None or isinstance(term, BNode):
+        return ""
+    needles = []
+    if isinstance(term, URIRef):
+        text = str(term)
+        needles.append(f"<{text}>")
+        for prefix, namespace in batch.prefixes.items():
+            if text.startswith(namespace) and len(text) > len(namespace):
+                needles.append(f"{prefix}:{text[len(namespace):]}")
+        needles.append(f'"{text}"')
+    else:
+        needles.append(str(term))
+    for name, content in batch.texts.items():
+        for number, line in enumerate(content.splitlines(), start=1):
+            for needle in needles:
+                index = line.find(needle)
+                if index < 0:
+                    continue
+                end = index + len(needle)
+                if needle.endswith(">") or needle.endswith('"') or end == len(line) or not (line[end].isalnum() or line[end] in "_-:/"):
+                    return f"{name}:{number}"
+    return ""
+
+
+def _inverse_predicates(shapes: Graph) -> set[URIRef]:
+    return {p for p in shapes.objects(None, SH.inversePath) if isinstance(p, URIRef)}
+
+
+def affected_nodes(new: Graph, context: Graph, shapes: Graph) -> set:
+    """The focus nodes new assertions can affect: their subjects and objects, the nodes that
+    point at a changed subject, and the nodes that reach an object through an inverse path."""
+    subjects = set(new.subjects())
+    objects = {o for o in new.objects() if isinstance(o, (URIRef, BNode))}
+    inverse = _inverse_predicates(shapes)
+    nodes = set(subjects) | objects
+    for node in subjects:
+        nodes.update(context.subjects(None, node))
+    for node in objects:
+        for predicate in inverse:
+            nodes.update(context.subjects(predicate, node))
+    return nodes
+
+
+def neighbourhood(graph: Graph, focus: Iterable, ontology: Graph, *, depth: int = 3) -> Graph:
+    """The part of ``graph`` that validating ``focus`` can read: the ontology, every triple
+    out of the focus nodes and ``depth`` hops beyond, and the triples into focus nodes."""
+    from kg.namespaces import PREFIXES
+
+    terms = set(ontology.subjects())
+    sub = Graph()
+    for prefix, namespace in PREFIXES.items():
+        sub.bind(prefix, namespace, override=True)
+    sub += ontology
+    frontier = {n for n in focus if n not in terms}
+    seen = set(frontier)
+    for node in frontier:
+        for triple in graph.triples((None, None, node)):
+            sub.add(triple)
+    for _ in range(depth):
+        following = set()
+        for node in frontier:
+            for triple in graph.triples((node, None, None)):
+                sub.add(triple)
+                obj = triple[2]
+                if isinstance(obj, (URIRef, BNode)) and obj not in seen and obj not in terms:
+                    following.add(obj)
+        seen |= following
+        frontier = following
+    return sub
+
+
+def _key(result: Result) -> tuple:
+    return (result.severity, result.focus, result.path, result.value, result.message, result.shape)
+
+
+def _term_results(new: Graph, ontology: Graph) -> list[Result]:
+    from kg.vocabulary import declared_terms, suggestion, _is_io
+
+    declared = declared_terms(ontology)
+    results = set()
+    nm = ontology.namespace_manager
+    for s, p, o in new:
+        used = [(p, "predicate")]
+        if p == RDF.type:
+            used.append((o, "class"))
+        used += [(t, "term") for t in (s, o) if _is_io(t)]
+        for term, role in used:
+            if isinstance(term, URIRef) and term not in declared:
+                hint = suggestion(term, declared)
+                message = f"unknown term {_short(ontology, term)}"
+                if hint is not None:
+                    message += f" — did you mean {_short(ontology, hint)}?"
+                results.add(Result(Severity.VIOLATION, _short(ontology, s), _short(ontology, p) if role != "predicate" else "", _short(ontology, term), message, TERMS_SHAPE, terms=(s, p if role != "predicate" else None, term, None)))
+        if isinstance(o, Literal) and len(str(o)) > MAX_LITERAL:
+            results.add(Result(Severity.VIOLATION, _short(ontology, s), _short(ontology, p), f'"{str(o)[:40]}…"', f"literal of {len(str(o))} characters; at most {MAX_LITERAL} are accepted", LITERAL_SHAPE, terms=(s, p, None, None)))
+        if isinstance(s, URIRef) and s in set(ontology.subjects()) and _is_io(s) or p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, RDFS.domain, RDFS.range):
+            results.add(Result(Severity.VIOLATION, _short(ontology, s), _short(ontology, p), _short(ontology, o), "new assertions may not change the ontology (add terms to ontology/ instead)", ONTOLOGY_SHAPE, terms=(s, p, o, None)))
+    return sorted(results)
+
+
+def validate(
+    data: "Batch | Graph | Dataset | Path | str | Sequence[Path | str]",
+    *,
+    against: Dataset | None = None,
+    format=None,
+    incremental: bool = True,
+    shapes: Graph | None = None,
+) -> Report:
+    """Validate new assertions together with the ontology and the existing graph.
+
+    ``data`` is a graph, or one or more RDF files (format from the extension, or
+    ``format``). ``against`` is the existing graph (default: ``kg.load()``). The report
+    lists only the problems the new assertions cause, each with the line of the input that
+    holds its focus node (``Result.location``). ``incremental`` validates only the nodes the
+    assertions can affect (same verdict as a full validation, in time that grows with the
+    batch, not the graph).
+    """
+    from kg.load import load, union
+    from kg.namespaces import ONTOLOGY
+
+    if isinstance(data, Batch):
+        batch = data
+    elif isinstance(data, (Graph, Dataset)):
+        batch = Batch(dataset=data if isinstance(data, Dataset) else _as_dataset(data), texts={}, prefixes={})
+    else:
+        files = [data] if isinstance(data, (str, Path)) else list(data)
+        batch = read_batch(files, format=format)
+    existing = against if against is not None else load()
+    ontology = existing.graph(URIRef(ONTOLOGY))
+    shapes = shapes if shapes is not None else load_shapes()
+    new = batch.graph
+    context = union(existing)
+    combined = context + new
+    for prefix, namespace in context.namespaces():
+        combined.bind(prefix, namespace, override=True)
+
+    results = _term_results(new, ontology)
+    if incremental:
+        focus = affected_nodes(new, combined, shapes)
+        after = validate_graph(neighbourhood(combined, focus, ontology), shapes=shapes, focus_nodes=list(focus))
+        before = validate_graph(neighbourhood(context, focus, ontology), shapes=shapes, focus_nodes=list(focus))
+    else:
+        after = validate_graph(combined, shapes=shapes)
+        before = validate_graph(context, shapes=shapes)
+    old = {_key(r) for r in before.results}
+    results += [r for r in after.results if _key(r) not in old]
+    located = [_with_location(batch, combined, r) for r in results]
+    conforms = not any(r.severity is Severity.VIOLATION for r in located)
+    return Report(conforms=conforms, results=sorted(located))
+
+
+def _as_dataset(graph: Graph) -> Dataset:
+    dataset = Dataset()
+    for prefix, namespace in graph.namespaces():
+        dataset.bind(prefix, namespace, override=True)
+    for triple in graph:
+        dataset.add(triple)
+    return dataset
+
+
+def _with_location(batch: Batch, graph: Graph, result: Result) -> Result:
+    from dataclasses import replace
+
+    focus = _expand(graph, result.focus)
+    where = locate(batch, focus) if focus is not None else ""
+    if not where and result.value:
+        where = locate(batch, _expand(graph, result.value))
+    label = result.label or (_label(graph, focus) if focus is not None else "")
+    return replace(result, location=where, label=label)
+
+
+def _expand(graph: Graph, text: str):
+    if not text or text.startswith('"') or text.startswith("_:"):
+        return None
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    try:
+        return graph.namespace_manager.expand_curie(text)
+    except (ValueError, TypeError):
+        return None
+
+
+# Reports as text, Turtle (a SHACL validation report) and JSON --------------------------
+
+
+class ReportFormat(str, Enum):
+    """Output formats of ``iokg validate``."""
+
+    TEXT = "text"
+    TURTLE = "turtle"
+    JSON = "json"
+
+
+def grouped(report: Report) -> dict[str, list[Result]]:
+    """Results grouped by focus node, in order."""
+    groups: dict[str, list[Result]] = {}
+    for result in sorted(report.results, key=lambda r: (r.focus, r.severity, r.path, r.message, r.value)):
+        groups.setdefault(result.focus, []).append(result)
+    return groups
+
+
+def report_graph(report: Report) -> Graph:
+    """The report as a standard SHACL validation report graph (only the new problems)."""
+    from rdflib import BNode as _B
+    from kg.namespaces import PREFIXES
+
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    root = _B("report")
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(report.conforms)))
+    for index, result in enumerate(sorted(report.results)):
+        node = _B(f"r{index:04d}")
+        graph.add((root, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.resultSeverity, SH[result.severity.value]))
+        graph.add((node, SH.resultMessage, Literal(result.message)))
+        focus, path, value, shape = (tuple(result.terms) + (None,) * 4)[:4]
+        if focus is not None:
+            graph.add((node, SH.focusNode, focus))
+        if isinstance(path, URIRef):
+            graph.add((node, SH.resultPath, path))
+        if value is not None:
+            graph.add((node, SH.value, value))
+        if isinstance(shape, URIRef):
+            graph.add((node, SH.sourceShape, shape))
+    return graph
+
+
+def format_report(report: Report, format: ReportFormat = ReportFormat.TEXT) -> str:
+    """The report as text (grouped by focus node), Turtle or JSON."""
+    import json
+
+    format = ReportFormat(format)
+    if format is ReportFormat.TURTLE:
+        return report_graph(report).serialize(format="turtle")
+    groups = grouped(report)
+    if format is ReportFormat.JSON:
+        doc = {
+            "conforms": report.conforms,
+            "violations": len(report.violations),
+            "results": [
+                {
+                    "focus": focus,
+                    "label": results[0].label,
+                    "location": results[0].location,
+                    "problems": [
+                        {"severity": r.severity.value, "path": r.path, "value": r.value, "message": r.message,
+                         "shape": r.shape, "location": r.location}
+                        for r in results
+                    ],
+                }
+                for focus, results in groups.items()
+            ],
+        }
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    lines = []
+    for focus, results in groups.items():
+        label = f" ({results[0].label})" if results[0].label else ""
+        where = f"  [{results[0].location}]" if results[0].location else ""
+        lines.append(f"{focus}{label}{where}")
+        for r in results:
+            detail = []
+            if r.path:
+                detail.append(f"path {r.path}")
+            if r.value:
+                detail.append(f"value {r.value}")
+            lines.append(f"  {r.severity.value}: {r.message}" + (f" ({', '.join(detail)})" if detail else ""))
+    others = len(report.results) - len(report.violations)
+    verdict = "conforms" if report.conforms else "does not conform"
+    lines.append(f"{verdict}: {len(report.violations)} violation(s), {others} warning(s)/info")
+    return "\n".join(lines) + "\n"
