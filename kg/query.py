@@ -242,22 +242,12 @@ def to_store(dataset: Dataset):
     store = pyoxigraph.Store()
     data = dataset.serialize(format="nquads", encoding="utf-8")
     store.load(data, format=pyoxigraph.RdfFormat.N_QUADS)
-    # The merge of all graphs, once, as the store's default graph: pyoxigraph 0.5's
+    # The RDF merge of all graphs, once, in the store's default graph: pyoxigraph 0.5's
     # ``use_default_graph_as_union`` yields a triple once per graph that holds it (a bag,
-    # not the RDF merge; oxigraph#1919, fixed after 0.5), so COUNT and SUM would count a
-    # fact twice when two documents state it.
-    union = dataset.serialize(format="nt", encoding="utf-8") if False else None
-    store.load(_merged_ntriples(dataset), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    # not the merge; oxigraph issue 1919, fixed after 0.5), so COUNT and SUM would count a
+    # fact twice when two documents state it. The named graphs stay as they are.
+    store.extend([pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in store])
     return store
-
-
-def _merged_ntriples(dataset: Dataset) -> bytes:
-    from rdflib import Graph
-
-    merged = Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        merged.add((s, p, o))
-    return merged.serialize(format="nt", encoding="utf-8")
 
 
 def _ox_term(term):
