@@ -114,6 +114,25 @@ def _parser() -> argparse.ArgumentParser:
         help="the main job: load the graph, validate it, print a summary and the operations with their sponsors",
     )
     sub.set_defaults(run=_overview)
+
+    sub = commands.add_parser(
+        "export", parents=[data],
+        help="write the graph in an RDF format, deterministically, with its VoID/DCAT description",
+        description="Write the data graphs (or the chosen ones) with the dataset's VoID/DCAT description. "
+                    "N-Quads, TriG and JSON-LD keep the named graphs; Turtle, N-Triples and RDF/XML get their union.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("--format", default="turtle", choices=_export_formats(), help="RDF format (default: turtle)")
+    sub.add_argument("--graph", action="append", metavar="NAME",
+                     help="export only this graph (repeatable): doc:000, 000, graph:reference, reference, ontology, shapes or a full IRI")
+    sub.add_argument("--with-ontology", action="store_true", help="include the ontology (graph <https://w3id.org/iokg/ontology>)")
+    sub.add_argument("--with-shapes", action="store_true", help="include the SHACL shapes (graph <https://w3id.org/iokg/shapes>)")
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    sub.set_defaults(run=_export)
+
+    sub = commands.add_parser("docs", help="write HTML documentation of the ontology and the shapes")
+    sub.add_argument("-o", "--output", type=Path, metavar="DIR", required=True, help="folder to write the HTML pages to")
+    sub.set_defaults(run=_docs)
     return parser
 
 
@@ -286,6 +305,34 @@ def _overview(args) -> int:
     print("\nInfluence operations, their sponsors and platforms (query 'operations'):")
     write_results(query("operations", dataset=dataset), ResultFormat.TABLE, sys.stdout, labels=union(dataset))
     return ExitCode.OK if report.conforms else ExitCode.VIOLATIONS
+
+
+def _export_formats() -> list[str]:
+    from kg.export import ExportFormat
+
+    return [f.value for f in ExportFormat]
+
+
+def _export(args) -> int:
+    from kg.export import export, write_atomic
+    from kg.load import load
+
+    data = export(load(data_dir=args.data), format=args.format, graphs=args.graph,
+                  with_ontology=args.with_ontology, with_shapes=args.with_shapes)
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(args.output, data)
+    return ExitCode.OK
+
+
+def _docs(args) -> int:
+    from kg.docs import build
+
+    for path in build(args.output):
+        print(path)
+    return ExitCode.OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -75,7 +75,9 @@ def parse_header(text: str) -> dict[str, object]:
         body = match.group(1)
         item = re.match(r"^\s+-\s+(.*)$", body)
         field_ = re.match(r"^([A-Za-z_]+):\s*(.*)$", body)
-        if item and key:
+        if item and key and (header.get(key) == "" or isinstance(header.get(key), list)):
+            # A list item belongs to a key with no value of its own ("#+ tags:"); after
+            # "#+ description: text" an indented "- …" line continues the text, as in YAML.
             current = header.get(key)
             header[key] = (current if isinstance(current, list) else []) + [item.group(1).strip()]
         elif field_:
@@ -209,7 +211,31 @@ class Rows:
     graph: object | None = None  # an rdflib Graph for CONSTRUCT / DESCRIBE
 
 
+_UPDATE_KEYWORDS = {"INSERT", "DELETE", "DROP", "CLEAR", "LOAD", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+
+def _update_keyword(text: str) -> str | None:
+    """The keyword opening ``text`` after its prologue when it is a SPARQL Update."""
+    after_prefix = False
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup in ("comment", "iri"):
+            continue
+        if match.lastgroup != "word":
+            return None
+        word = match.group().upper()
+        if after_prefix:
+            after_prefix = False
+        elif word == "PREFIX":
+            after_prefix = True
+        elif word != "BASE":
+            return word if word in _UPDATE_KEYWORDS else None
+    return None
+
+
 def _syntax_error(error: Exception, text: str) -> UsageError:
+    keyword = _update_keyword(text)
+    if keyword:
+        return UsageError(f"SPARQL Update ({keyword}) is not accepted: iokg runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)")
     line = getattr(error, "lineno", None)
     column = getattr(error, "col", None)
     message = getattr(error, "msg", None) or str(error).splitlines()[0]
@@ -335,13 +361,19 @@ def _run_oxigraph(text: str, store, bindings) -> Rows:
     import pyoxigraph
     from rdflib import Graph
 
-    substitutions = {pyoxigraph.Variable(str(k)): _ox_term(v) for k, v in bindings.items()}
+    # pyoxigraph's ``substitutions`` accept only projected variables, so a parameter used
+    # in a FILTER cannot be bound with them: bind it with a VALUES block opening the
+    # query's outer group instead, its terms written by pyoxigraph's own serializer (a
+    # value stays a term, never query text).
+    text = with_values(text, {str(k): _ox_term(v) for k, v in bindings.items()})
+    # The default graph is the merge of all graphs: the store's default graph when it holds
+    # it (see ``to_store``), else the union of the named graphs.
+    merged = next(iter(store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())), None)
     try:
         result = store.query(
             text,
-            use_default_graph_as_union=True,
+            use_default_graph_as_union=merged is None,
             prefixes={k: str(v) for k, v in PREFIXES.items()},
-            substitutions=substitutions,
         )
     except SyntaxError as error:
         raise _syntax_error(error, text) from None
@@ -355,6 +387,58 @@ def _run_oxigraph(text: str, store, bindings) -> Rows:
     variables = [v.value for v in result.variables]
     rows = [tuple(_rdflib_term(solution[v]) for v in variables) for solution in result]
     return Rows(variables, rows)
+
+
+# Enough of SPARQL's lexical grammar to find the braces that are syntax: comments, strings
+# (long and short), IRIs, words (keywords, variables, prefixed names) and braces.
+_TOKEN = re.compile(
+    r'(?P<comment>#[^\n]*)'
+    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*')"
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    r'|(?P<word>[?$]?[A-Za-z_][\w.-]*(?::[\w.%-]*)?|:[\w.%-]*)'
+    r'|(?P<open>\{)|(?P<close>\})',
+    re.DOTALL,
+)
+
+
+def _outer_group(text: str) -> int | None:
+    """The offset just after the ``{`` that opens the WHERE clause of ``text`` (for a
+    CONSTRUCT, its WHERE group, not its template); None when there is none."""
+    depth = 0
+    first = after_where = None
+    seen_where = False
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "word" and depth == 0 and match.group().upper() == "WHERE":
+            seen_where = True
+        elif kind == "open":
+            if depth == 0:
+                first = match.end() if first is None else first
+                if seen_where and after_where is None:
+                    after_where = match.end()
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+    return after_where if after_where is not None else first
+
+
+def with_values(text: str, values: dict) -> str:
+    """``text`` with ``VALUES (?a ?b) { (term term) }`` opening its outer group, binding each
+    variable (a name without ``?``) to its term (a pyoxigraph term, written in N-Triples
+    syntax). The variables are bound throughout the outer group (its patterns, FILTERs and
+    OPTIONALs) but not inside sub-SELECTs, which SPARQL evaluates first. The text keeps
+    its line breaks, so positions in it stay valid."""
+    if not values:
+        return text
+    position = _outer_group(text)
+    if position is None:
+        return text
+    names = " ".join(f"?{name}" for name in values)
+    terms = " ".join(str(term) for term in values.values())
+    return f"{text[:position]} VALUES ({names}) {{ ({terms}) }} {text[position:]}"
 
 
 def query(name: str, *, dataset: Dataset | None = None, store=None, engine: Engine = Engine.RDFLIB, **params) -> Rows:

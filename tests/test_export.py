@@ -1,0 +1,519 @@
+"""Export: every format, deterministic, described, and read back by tools none of us wrote
+(pyoxigraph, Raptor's rapper, pyld); the ontology and shapes documentation.
+
+Golden checksums of the default exports are in tests/golden/export.sha256; when the data
+changes on purpose, regenerate them with ``python -m pytest tests/test_export.py
+--update-golden`` and commit the new file with the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, RDF, XSD
+
+import kg
+from kg.describe import DATASET, SPARQL_ENDPOINT, describe
+from kg.errors import UsageError
+from kg.export import (
+    CONTEXT_FILE,
+    CONTEXT_IRI,
+    SHAPES_GRAPH,
+    VOID_GRAPH,
+    ExportFormat,
+    context_text,
+    data_graph_names,
+    export,
+    resolve_graph,
+    select,
+)
+from kg.namespaces import DCAT, DOCUMENT, GRAPH, IO, ONTOLOGY, PREFIXES, VOID
+from kg.query import Engine, bindings, named_queries, run, to_store
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden" / "export.sha256"
+FORMATS = list(ExportFormat)
+OX_FORMAT = {
+    ExportFormat.TURTLE: ox.RdfFormat.TURTLE,
+    ExportFormat.LONGTURTLE: ox.RdfFormat.TURTLE,
+    ExportFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES,
+    ExportFormat.NQUADS: ox.RdfFormat.N_QUADS,
+    ExportFormat.TRIG: ox.RdfFormat.TRIG,
+    ExportFormat.JSONLD: ox.RdfFormat.JSON_LD,
+    ExportFormat.RDFXML: ox.RdfFormat.RDF_XML,
+}
+RAPPER_SYNTAX = {
+    ExportFormat.TURTLE: "turtle",
+    ExportFormat.LONGTURTLE: "turtle",
+    ExportFormat.NTRIPLES: "ntriples",
+    ExportFormat.NQUADS: "nquads",
+    ExportFormat.TRIG: "trig",
+    ExportFormat.RDFXML: "rdfxml",
+}
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return kg.load()
+
+
+@pytest.fixture(scope="module")
+def exports(dataset) -> dict[ExportFormat, bytes]:
+    """The default export (data graphs and description) in every format."""
+    return {f: export(dataset, format=f) for f in FORMATS}
+
+
+@pytest.fixture(scope="module")
+def full_exports(dataset) -> dict[ExportFormat, bytes]:
+    """Exports with the ontology and the shapes too (they hold blank nodes: lists,
+    AllDisjointClasses, property shapes)."""
+    return {f: export(dataset, format=f, with_ontology=True, with_shapes=True) for f in FORMATS}
+
+
+# Helpers ----------------------------------------------------------------------------------
+
+
+def rdflib_term(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def inline_context(data: bytes) -> bytes:
+    """The JSON-LD export with the context reference replaced by the shipped context (for
+    parsers that cannot be given a document loader)."""
+    document = json.loads(data)
+    assert document["@context"] == CONTEXT_IRI
+    document["@context"] = json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
+    return json.dumps(document).encode("utf-8")
+
+
+def parse_with_oxigraph(data: bytes, format: ExportFormat) -> dict:
+    """Graph name (None for the default graph) → rdflib Graph, as pyoxigraph reads ``data``."""
+    if format is ExportFormat.JSONLD:
+        data = inline_context(data)
+    graphs: dict = {}
+    for quad in ox.parse(data, format=OX_FORMAT[format]):
+        name = None if isinstance(quad.graph_name, ox.DefaultGraph) else URIRef(quad.graph_name.value)
+        graph = graphs.setdefault(name, Graph())
+        graph.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
+    return graphs
+
+
+def union(graphs) -> Graph:
+    merged = Graph()
+    for graph in graphs:
+        for triple in graph:
+            merged.add(triple)
+    return merged
+
+
+def rapper() -> str | None:
+    return shutil.which("rapper")
+
+
+needs_rapper = pytest.mark.skipif(
+    rapper() is None and not os.environ.get("CI"),
+    reason="needs Raptor's rapper (Debian package raptor2-utils); .ci/run installs it, so under CI this test fails without it",
+)
+
+
+def iokg(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=ROOT, capture_output=True, timeout=600, **kwargs)
+
+
+# Every export holds exactly what iokg holds ----------------------------------------------
+
+
+@pytest.mark.parametrize("format", FORMATS, ids=lambda f: f.value)
+def test_export_parses_in_oxigraph_to_the_same_quads(dataset, full_exports, format):
+    expected = select(dataset, with_ontology=True, with_shapes=True)
+    parsed = parse_with_oxigraph(full_exports[format], format)
+    if format.named_graphs:
+        assert set(parsed) == set(expected), "the export's named graphs are not the dataset's"
+        for name, graph in expected.items():
+            assert len(parsed[name]) == len(graph), f"graph {name}: {len(parsed[name])} triples, expected {len(graph)}"
+            assert isomorphic(parsed[name], graph), f"graph {name} differs from the in-memory graph"
+    else:
+        assert set(parsed) == {None}, "a format without named graphs exported a named graph"
+        expected_union = union(expected.values())
+        assert len(parsed[None]) == len(expected_union)
+        assert isomorphic(parsed[None], expected_union)
+
+
+def test_exports_without_named_graphs_are_the_union_of_the_data_graphs(dataset, exports):
+    graphs = parse_with_oxigraph(exports[ExportFormat.NQUADS], ExportFormat.NQUADS)
+    assert set(graphs) == set(data_graph_names(dataset)) | {VOID_GRAPH}
+    assert URIRef(ONTOLOGY) not in graphs and SHAPES_GRAPH not in graphs
+    expected = union(graphs.values())
+    for format in (ExportFormat.TURTLE, ExportFormat.LONGTURTLE, ExportFormat.NTRIPLES, ExportFormat.RDFXML):
+        parsed = parse_with_oxigraph(exports[format], format)[None]
+        assert isomorphic(parsed, expected), format
+
+
+@needs_rapper
+@pytest.mark.parametrize("format", list(RAPPER_SYNTAX), ids=lambda f: f.value)
+def test_raptor_parses_the_export_without_warnings(tmp_path, full_exports, format):
+    path = tmp_path / f"iokg.{format.extension}"
+    path.write_bytes(full_exports[format])
+    result = subprocess.run([rapper(), "-i", RAPPER_SYNTAX[format], "-c", str(path)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    problems = [line for line in result.stderr.splitlines() if "warning" in line.lower() or "error" in line.lower()]
+    assert not problems, "\n".join(problems)
+    expected = len(set(line for line in full_exports[ExportFormat.NQUADS if format.named_graphs else ExportFormat.NTRIPLES].splitlines() if line.strip()))
+    assert f"returned {expected} triples" in result.stderr, result.stderr
+
+
+# Round trip: the named queries give the same rows ----------------------------------------
+
+#: A value per parameter of the named queries (by name, then by type).
+PARAMETER_VALUES = {
+    "operation": "op:spamouflage",
+    "narrative": "narr:covid-19",
+    "target": "target:chinese-diaspora",
+    "platform": "platform:twitter",
+    "sponsor": "country:china",
+    "actor": "country:china",
+    "claimant": "actor:meta",
+    "respondent": "actor:twitter-inc",
+    "document": "doc:000",
+    "language": "nl",
+}
+TYPE_VALUES = {"integer": "10", "decimal": "1000", "date": "2020-01-01", "boolean": "true", "string": "China"}
+
+
+def parameters(query) -> dict[str, str]:
+    values = {}
+    for parameter in query.parameters:
+        if not parameter.required:
+            continue
+        if parameter.name in PARAMETER_VALUES:
+            values[parameter.name] = PARAMETER_VALUES[parameter.name]
+        elif parameter.type in TYPE_VALUES:
+            values[parameter.name] = TYPE_VALUES[parameter.type]
+        else:
+            pytest.fail(f"query {query.name}: add a test value for parameter {parameter.name} ({parameter.type}) to PARAMETER_VALUES")
+    return values
+
+
+def comparable(rows) -> list:
+    """Rows as a sorted list: blank nodes (relabelled on loading) as one placeholder, and
+    " | "-joined GROUP_CONCAT lists (whose order SPARQL leaves open) sorted."""
+
+    def cell(term):
+        if term is None:
+            return None
+        if isinstance(term, BNode):
+            return ("bnode",)
+        if isinstance(term, Literal) and " | " in str(term):
+            return ("list", tuple(sorted(str(term).split(" | "))), term.language, str(term.datatype))
+        return (type(term).__name__, str(term), getattr(term, "language", None), str(getattr(term, "datatype", None)))
+
+    return sorted((tuple(cell(t) for t in row) for row in rows.rows), key=repr)
+
+
+@pytest.fixture(scope="module")
+def original(dataset):
+    """The in-memory dataset with its description added (what an export holds), and a
+    pyoxigraph store filled from it."""
+    augmented = Dataset()
+    for quad in dataset.quads((None, None, None, None)):
+        augmented.add(quad)
+    for triple in describe(dataset):
+        augmented.graph(VOID_GRAPH).add(triple)
+    return augmented, to_store(augmented)
+
+
+@pytest.mark.parametrize("format", [ExportFormat.TRIG, ExportFormat.NQUADS], ids=lambda f: f.value)
+def test_named_queries_give_the_same_rows_after_a_round_trip(dataset, original, format):
+    queries = named_queries()
+    assert len(queries) > 0, "no named queries found in queries/"
+    data = export(dataset, format=format, with_ontology=True)
+    reloaded = Dataset()
+    reloaded.parse(data=data.decode("utf-8"), format={"trig": "trig", "nquads": "nquads"}[format.value])
+    store = ox.Store()
+    store.load(data, format=OX_FORMAT[format])
+    # As kg.query.to_store does: the merge of the graphs in the default graph, since
+    # pyoxigraph 0.5's union default graph is a bag (a triple once per graph holding it).
+    store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in store])
+    before_dataset, before_store = original
+    for name, query in queries.items():
+        params = bindings(query, parameters(query))
+        expected = run(query.text, dataset=before_dataset, bindings=params)
+        got = run(query.text, dataset=reloaded, bindings=params)
+        assert comparable(got) == comparable(expected), f"query {name} (rdflib) differs after the round trip"
+        expected = run(query.text, store=before_store, engine=Engine.OXIGRAPH, bindings=params)
+        got = run(query.text, store=store, engine=Engine.OXIGRAPH, bindings=params)
+        assert comparable(got) == comparable(expected), f"query {name} (oxigraph) differs after the round trip"
+
+
+def test_export_of_a_reloaded_export_is_identical(dataset, full_exports):
+    """Loading an export (new blank-node ids, another insertion order) and exporting again
+    gives the same bytes."""
+    reloaded = Dataset()
+    reloaded.parse(data=full_exports[ExportFormat.NQUADS].decode("utf-8"), format="nquads")
+    for format in (ExportFormat.NQUADS, ExportFormat.TRIG, ExportFormat.TURTLE):
+        again = export(reloaded, format=format, with_ontology=True)
+        assert again == export(dataset, format=format, with_ontology=True), format
+
+
+# JSON-LD with the shipped context, offline ---------------------------------------------------
+
+
+def test_jsonld_expands_and_compacts_with_pyld_using_only_the_shipped_context(dataset, exports):
+    from pyld import jsonld
+
+    shipped = json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))
+    requested = []
+
+    def loader(url, options=None):
+        requested.append(url)
+        if url == CONTEXT_IRI:
+            return {"contextUrl": None, "documentUrl": url, "document": shipped}
+        raise jsonld.JsonLdError(f"no network in this test: {url}", "jsonld.LoadDocumentError", code="loading document failed")
+
+    document = json.loads(exports[ExportFormat.JSONLD])
+    assert document["@context"] == CONTEXT_IRI, "the export references the shipped context by its IRI"
+    options = {"documentLoader": loader}
+    expanded = jsonld.expand(document, options)
+    nquads = jsonld.to_rdf(expanded, {"format": "application/n-quads"})
+    graphs: dict = {}
+    for quad in ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS):
+        graph = graphs.setdefault(URIRef(quad.graph_name.value), Graph())
+        graph.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
+    expected = select(dataset)
+    assert set(graphs) == set(expected)
+    for name, graph in expected.items():
+        assert isomorphic(graphs[name], graph), f"graph {name} differs after pyld expansion"
+    compacted = jsonld.compact(expanded, CONTEXT_IRI, {**options, "compactToRelative": False})
+    assert compacted == document, "pyld's compaction with the shipped context is the export"
+    assert set(requested) == {CONTEXT_IRI}
+
+
+def test_shipped_context_is_generated_from_the_ontology(dataset):
+    text = CONTEXT_FILE.read_text(encoding="utf-8")
+    assert text == context_text(dataset.graph(URIRef(ONTOLOGY))), (
+        "kg/data/context.jsonld is out of date with the ontology: run python -m kg.export --write-context"
+    )
+    definitions = json.loads(text)["@context"]
+    for prefix, namespace in PREFIXES.items():
+        assert definitions[prefix] == str(namespace)
+    assert definitions["sponsoredBy"] == {"@id": "io:sponsoredBy", "@type": "@id"}
+    assert definitions["InfluenceOperation"] == "io:InfluenceOperation"
+
+
+# Deterministic -----------------------------------------------------------------------------------
+
+
+def test_exporting_twice_gives_identical_bytes(dataset, exports):
+    for format in FORMATS:
+        assert export(dataset, format=format) == exports[format], format
+
+
+_DIGESTS = (
+    "import hashlib, kg; from kg.export import ExportFormat, export; d = kg.load(); "
+    "print(' '.join(hashlib.sha256(export(d, format=f, with_ontology=True, with_shapes=True)).hexdigest() for f in ExportFormat))"
+)
+
+
+def test_exports_are_identical_across_hash_seeds(full_exports):
+    here = " ".join(hashlib.sha256(full_exports[f]).hexdigest() for f in FORMATS)
+    for seed in ("0", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run([sys.executable, "-c", _DIGESTS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == here, f"PYTHONHASHSEED={seed} gives other bytes"
+
+
+def test_golden_checksums(exports, request):
+    lines = [f"{hashlib.sha256(exports[f]).hexdigest()}  iokg.{f.value}.{f.extension}" for f in FORMATS]
+    text = "\n".join(lines) + "\n"
+    if request.config.getoption("--update-golden"):
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(text, encoding="utf-8")
+        return
+    assert GOLDEN.is_file(), "no golden checksums: run python -m pytest tests/test_export.py --update-golden"
+    assert GOLDEN.read_text(encoding="utf-8") == text, (
+        "the export changed; if the data changed on purpose, run python -m pytest tests/test_export.py --update-golden"
+    )
+
+
+# The description --------------------------------------------------------------------------------
+
+
+def _description_of(data: bytes, format: ExportFormat) -> Graph:
+    graphs = parse_with_oxigraph(data, format)
+    return graphs[VOID_GRAPH] if format.named_graphs else graphs[None]
+
+
+@pytest.mark.parametrize("format", FORMATS, ids=lambda f: f.value)
+def test_description_is_part_of_every_export(dataset, exports, format):
+    expected = describe(dataset)
+    got = _description_of(exports[format], format)
+    missing = [t for t in expected if t not in got]
+    assert not missing, f"{len(missing)} description triples missing, e.g. {missing[:3]}"
+
+
+def test_description_counts_and_links(dataset):
+    d = describe(dataset)
+    names = data_graph_names(dataset)
+    union_triples = set()
+    for name in names:
+        union_triples |= set(dataset.graph(name))
+
+    def number(node, prop):
+        return int(d.value(node, prop))
+
+    assert (DATASET, RDF.type, VOID.Dataset) in d and (DATASET, RDF.type, DCAT.Dataset) in d
+    assert number(DATASET, VOID.triples) == len(union_triples)
+    assert d.value(DATASET, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert d.value(DATASET, DCTERMS.publisher) is not None and d.value(DATASET, DCTERMS.title) is not None
+    documents = {s for s, p, o in union_triples if p == RDF.type and o == IO.SourceDocument}
+    assert set(d.objects(DATASET, DCTERMS.source)) == documents and len(documents) >= 5
+    assert d.value(DATASET, VOID.sparqlEndpoint) == SPARQL_ENDPOINT == URIRef("https://w3id.org/iokg/sparql")
+    assert URIRef(str(IO)) in set(d.objects(DATASET, VOID.vocabulary))
+    assert number(DATASET, VOID.classes) == len({o for s, p, o in union_triples if p == RDF.type})
+    assert number(DATASET, VOID.properties) == len({p for s, p, o in union_triples})
+    # Entities per class.
+    operations = {s for s, p, o in union_triples if p == RDF.type and o == IO.InfluenceOperation}
+    partitions = {d.value(p, VOID["class"]): p for p in d.objects(DATASET, VOID.classPartition)}
+    assert number(partitions[IO.InfluenceOperation], VOID.entities) == len(operations) > 0
+    # One subset per named graph, with its own triple count.
+    subsets = {d.value(s, URIRef("http://www.w3.org/ns/sparql-service-description#name")): s for s in d.objects(DATASET, VOID.subset)}
+    assert set(subsets) == set(names)
+    for name in names:
+        assert number(subsets[name], VOID.triples) == len(dataset.graph(name)), name
+    assert d.value(subsets[GRAPH.disarm], DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by-sa/4.0/")
+    assert d.value(subsets[DOCUMENT["000"]], DCTERMS.source) == DOCUMENT["000"]
+    assert len(list(d.objects(DATASET, VOID.exampleResource))) >= 3
+    assert len(list(d.objects(DATASET, DCAT.distribution))) == len(FORMATS)
+    # Nothing of the run: no times or dates.
+    for literal in d.objects():
+        if isinstance(literal, Literal):
+            assert literal.datatype not in (XSD.dateTime, XSD.date, XSD.dateTimeStamp), literal
+
+
+def test_document_graphs_are_described_in_themselves(dataset):
+    for name in data_graph_names(dataset):
+        if str(name).startswith(str(DOCUMENT)):
+            graph = dataset.graph(name)
+            assert (name, RDF.type, IO.SourceDocument) in graph
+            assert graph.value(name, IO.language) is not None, name
+            assert graph.value(name, IO.fileName) is not None, name
+            assert graph.value(name, IO.publicationDate) is not None or graph.value(name, IO.inferredDate) is not None, name
+
+
+def test_links_travel_with_the_export(exports):
+    """Wikidata links (the ids the brief confirms), DISARM concepts, and every claim and
+    figure derived from its document (io:reportedIn, a sub-property of prov:wasDerivedFrom)."""
+    graphs = parse_with_oxigraph(exports[ExportFormat.NQUADS], ExportFormat.NQUADS)
+    merged = union(graphs.values())
+    wikidata = {str(o) for o in merged.objects() if str(o).startswith("http://www.wikidata.org/entity/Q")}
+    confirmed = {"Q355", "Q209330", "Q918", "Q866", "Q48938223", "Q1136", "Q380", "Q255381", "Q51711", "Q148",
+                 "Q159", "Q43", "Q17", "Q408", "Q8646", "Q145", "Q30", "Q865", "Q34800", "Q204839", "Q9531",
+                 "Q607", "Q8880", "Q81068910"}
+    assert {"http://www.wikidata.org/entity/" + q for q in confirmed} <= wikidata
+    skos_concept = URIRef("http://www.w3.org/2004/02/skos/core#Concept")
+    assert len(set(graphs[GRAPH.disarm].subjects(RDF.type, skos_concept))) > 100
+    documents = set(merged.subjects(RDF.type, IO.SourceDocument))
+    for cls in (IO.Attribution, IO.Denial, IO.Reaction, IO.Assessment, IO.ReportedFigure):
+        for record in merged.subjects(RDF.type, cls):
+            assert set(merged.objects(record, IO.reportedIn)) & documents, record
+
+
+# Choosing graphs ----------------------------------------------------------------------------------
+
+
+def test_graph_names_resolve(dataset):
+    doc = DOCUMENT["000"]
+    for name in ("doc:000", "000", str(doc), f"<{doc}>"):
+        assert resolve_graph(name, dataset) == doc
+    for name in ("graph:reference", "reference", str(GRAPH.reference)):
+        assert resolve_graph(name, dataset) == GRAPH.reference
+    assert resolve_graph("ontology", dataset) == URIRef(ONTOLOGY)
+    assert resolve_graph("shapes", dataset) == SHAPES_GRAPH
+    with pytest.raises(UsageError) as error:
+        resolve_graph("nope", dataset)
+    assert "doc:000" in str(error.value) and "graph:reference" in str(error.value)
+
+
+def test_export_of_one_graph(dataset):
+    data = export(dataset, format=ExportFormat.NQUADS, graphs=["000"])
+    graphs = parse_with_oxigraph(data, ExportFormat.NQUADS)
+    assert set(graphs) == {DOCUMENT["000"], VOID_GRAPH}
+    turtle = parse_with_oxigraph(export(dataset, format="turtle", graphs=["doc:000"]), ExportFormat.TURTLE)[None]
+    assert isomorphic(turtle, union([dataset.graph(DOCUMENT["000"]), describe(dataset)]))
+
+
+# The command line ---------------------------------------------------------------------------------
+
+
+def test_cli_export_writes_to_standard_output_and_to_a_file(tmp_path, exports):
+    result = iokg("export")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == exports[ExportFormat.TURTLE], "default: Turtle on standard output"
+    target = tmp_path / "out" / "iokg.nq"
+    target.parent.mkdir()
+    result = iokg("export", "--format", "nquads", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b""
+    assert target.read_bytes() == exports[ExportFormat.NQUADS]
+    assert [p.name for p in target.parent.iterdir()] == ["iokg.nq"], "a temporary file was left behind"
+
+
+def test_cli_export_unknown_graph_is_a_usage_error():
+    result = iokg("export", "--graph", "no-such-graph")
+    assert result.returncode == 2
+    message = result.stderr.decode()
+    assert "no-such-graph" in message and "doc:000" in message and "graph:reference" in message
+    assert "Traceback" not in message
+
+
+def test_cli_export_unknown_format_is_a_usage_error():
+    result = iokg("export", "--format", "n3")
+    assert result.returncode == 2
+
+
+# Documentation --------------------------------------------------------------------------------------
+
+
+def test_docs_mention_every_class_property_and_shape(tmp_path, dataset):
+    from rdflib.namespace import OWL, SH
+
+    from kg.docs import load_shapes, node_shapes
+
+    out = tmp_path / "docs"
+    result = iokg("docs", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    pages = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.html")}
+    assert set(pages) == {"index.html", "ontology.html", "shapes.html"}
+    ontology = dataset.graph(URIRef(ONTOLOGY))
+    text = "\n".join(pages.values())
+    terms = set()
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual):
+        terms |= {t for t in ontology.subjects(RDF.type, kind) if str(t).startswith(str(IO))}
+    assert terms
+    missing = [t for t in terms if str(t) not in text and f'id="{str(t)[len(str(IO)):]}"' not in text]
+    assert not missing, f"not documented: {sorted(missing)}"
+    shapes = load_shapes()
+    nodes = node_shapes(shapes)
+    assert nodes, "no node shapes found in shapes/"
+    assert all(str(n) in pages["shapes.html"] for n in nodes)
+    property_shapes = {p for n in nodes for p in shapes.objects(n, SH.property) if isinstance(p, URIRef)}
+    assert all(str(p) in pages["shapes.html"] for p in property_shapes)
