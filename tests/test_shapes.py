@@ -421,6 +421,9 @@ def test_invalid_fixture(path: Path):
     assert fixture.shape in node_shapes(), f"{path.name}: no node shape {local(fixture.shape)}"
     for other in fixture.also:
         assert other in node_shapes(), f"{path.name}: '# also: {local(other)}' is no node shape"
+    templates = [str(m) for m in shapes_graph().objects(None, SH.message)]
+    named = [m for m in templates if fixture.expect in m]
+    assert len(named) == 1, f"{path.name}: '# expect:' text is in {len(named)} messages, not exactly one"
     conforms, results, text = run_fixture(path)
     found = matching(fixture, results)
     assert found, f"{path.name}: no result of {local(fixture.shape)} with '{fixture.expect}'\n{text}"
