@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     reasoner = sub.add_mutually_exclusive_group()
     reasoner.add_argument("--reasoner", dest="reasoner", action="store_true", default=None, help="require HermiT (exit 2 without Java)")
     reasoner.add_argument("--no-reasoner", dest="reasoner", action="store_false", help="skip HermiT")
+    sub.add_argument("--verbose", "-v", action="store_true", help="also show SHACL info results")
     sub.set_defaults(run=_check)
 
     sub = commands.add_parser("stats", parents=[data], help="counts per class, per named graph and per source language")
@@ -136,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_check(report, out=sys.stdout) -> None:
+def _print_check(report, out=sys.stdout, *, verbose: bool = False) -> None:
     print(f"loaded {report.triples} triples in {report.graphs} graphs", file=out)
     print(f"ontology quality: {'ok' if not report.lint else f'{len(report.lint)} problem(s)'}", file=out)
     for problem in report.lint:
@@ -155,7 +156,11 @@ def _print_check(report, out=sys.stdout) -> None:
     others = len(shacl.results) - len(shacl.violations)
     print(f"SHACL: {'conforms' if shacl.conforms else 'does not conform'} ({len(shacl.violations)} violation(s), {others} warning(s)/info)", file=out)
     for result in shacl.results:
-        print(f"  {result}", file=out)
+        if verbose or result.severity.value != "Info":
+            print(f"  {result}", file=out)
+    infos = sum(1 for r in shacl.results if r.severity.value == "Info")
+    if infos and not verbose:
+        print(f"  ({infos} info result(s) not shown; --verbose shows them)", file=out)
     print("check: ok" if report.ok else "check: FAILED", file=out)
 
 
@@ -163,7 +168,7 @@ def _check(args) -> int:
     from kg.check import check
 
     report = check(data_dir=args.data, reasoner=args.reasoner)
-    _print_check(report)
+    _print_check(report, verbose=args.verbose)
     return ExitCode.OK if report.ok else ExitCode.VIOLATIONS
 
 

@@ -51,7 +51,30 @@ def load(*, data_dir: Path | None = None, ontology: bool = True) -> Dataset:
         graph += parse_file(source.path, format="turtle")
     if not found:
         raise InputError("no document graphs found", path=(data_dir or paths.DATA_DIR) / "documents")
+    add_provenance(dataset)
     return dataset
+
+
+#: The graph of PROV-O derivations ``kg.load`` derives from ``io:reportedIn``.
+PROVENANCE = GRAPH["provenance"]
+
+
+def add_provenance(dataset: Dataset) -> None:
+    """Derive ``prov:wasDerivedFrom`` from every figure and claim to its document into the
+    graph ``graph:provenance``, so consumers without a reasoner see the PROV-O links that
+    ``io:reportedIn rdfs:subPropertyOf prov:wasDerivedFrom`` implies."""
+    from rdflib.namespace import PROV, RDF
+
+    from kg.namespaces import IO
+
+    kinds = {IO.ReportedFigure, IO.Claim, IO.Attribution, IO.Reaction, IO.Denial, IO.Assessment}
+    graph = dataset.graph(PROVENANCE)
+    for document_graph in list(dataset.graphs()):
+        if not str(document_graph.identifier).startswith(str(DOCUMENT)):
+            continue
+        for record, document in document_graph.subject_objects(IO.reportedIn):
+            if any((record, RDF.type, kind) in document_graph for kind in kinds):
+                graph.add((record, PROV.wasDerivedFrom, document))
 
 
 def union(dataset: Dataset) -> Graph:

@@ -5,7 +5,9 @@ A named query is one ``.rq`` file whose header follows grlc: ``#+ summary:``,
 ``#+ description:``, ``#+ tags:`` lines. Its parameters are the variables named ``?_name``
 (required) and ``?__name`` (optional), with grlc's type suffixes (``?_platform_iri``,
 ``?__limit_integer``). Values are bound as RDF terms before evaluation (rdflib
-``initBindings``, pyoxigraph ``substitutions``), never spliced into the query text.
+``initBindings``; on pyoxigraph a ``VALUES`` block opening the outer group, its terms
+serialized by pyoxigraph), never spliced into the query text as text. Queries use their
+parameters in the outer group only: SPARQL evaluates sub-SELECTs first, without them.
 """
 
 from __future__ import annotations
