@@ -28,7 +28,6 @@ from kg.namespaces import DOCUMENT, IO, PREFIXES
 from kg.validate import Report, read_batch, validate
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-LOCK_NAME = ".iokg.lock"
 
 
 @dataclass
@@ -43,14 +42,20 @@ class AddResult:
 
 @contextlib.contextmanager
 def locked(data_dir: Path) -> Iterator[None]:
-    """Hold the exclusive lock of ``data_dir`` (one writer at a time, across processes)."""
+    """Hold the exclusive lock of ``data_dir`` (one writer at a time, across processes).
+
+    The lock is taken on the folder itself, not on a lock file in it, so that an ``add``
+    that adds nothing leaves the folder byte-identical (no stray lock file)."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / LOCK_NAME, "a+") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    fd = os.open(data_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -8,6 +8,7 @@ be inline or iokg's own shipped context, RDF/XML may not declare external entiti
 from __future__ import annotations
 
 import json
+import logging
 import re
 from enum import Enum
 from pathlib import Path
@@ -17,6 +18,18 @@ from rdflib import Dataset, Graph
 from kg.errors import InputError
 
 _LINE = re.compile(r"line (\d+)")
+
+
+class _QuietIllTyped(logging.Filter):
+    """rdflib logs a warning with a full traceback for every literal whose lexical form is
+    not valid for its datatype ("2020-13-45"^^xsd:date). Such literals are reported to the
+    user by validation (a person-readable result, not a traceback), so the log is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Failed to convert Literal lexical form")
+
+
+logging.getLogger("rdflib.term").addFilter(_QuietIllTyped())
 _OX_POSITION = re.compile(r"line (\d+)(?: column (\d+)| between columns (\d+))?")
 
 
@@ -67,7 +80,13 @@ def _read_text(path: Path) -> str:
     except IsADirectoryError:
         raise InputError("is a directory, not a file", path=path) from None
     except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 text ({error.reason} at byte {error.start})", path=path) from None
+        raw = error.object
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InputError(
+            f"not UTF-8 text (byte 0x{raw[error.start]:02x}: {error.reason}); save the file as UTF-8",
+            path=path, line=line, column=column,
+        ) from None
     except OSError as error:
         raise InputError(error.strerror or str(error), path=path) from None
 
@@ -101,11 +120,13 @@ def guess_format(path: Path) -> InputFormat:
     """The format of ``path`` from its extension."""
     suffix = Path(path).suffix
     if not suffix:
-        raise InputError("cannot tell the RDF format from the file name; give --format", path=path)
+        raise InputError("cannot tell the RDF format from the file name; give --input-format", path=path)
     try:
         return InputFormat.from_name(suffix)
     except InputError:
-        raise InputError(f"cannot tell the RDF format from the extension {suffix!r}; give --format", path=path) from None
+        raise InputError(
+            f"cannot tell the RDF format from the extension {suffix!r} (known: .ttl, .nt, .nq, .trig, .jsonld, .rdf); "
+            "give --input-format", path=path) from None
 
 
 _ENTITY = re.compile(r"<!ENTITY[^>]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
@@ -127,9 +148,24 @@ def _check_syntax(text: str, format: InputFormat, path: Path) -> None:
         if match:
             line = int(match.group(1))
             column = int(match.group(2) or match.group(3)) if (match.group(2) or match.group(3)) else None
+        if line is None and format is InputFormat.RDFXML:
+            line, column = _xml_position(text)
         why = re.sub(r"^Parser error (at|between) [^:]*: ", "", message)
         why = re.sub(r" \(line \d+\)$", "", why)
         raise InputError(f"invalid {format.name.lower()}: {why}", path=path, line=line, column=column) from None
+
+
+def _xml_position(text: str) -> tuple[int | None, int | None]:
+    """Line and column (1-based) of the first XML well-formedness error, from expat (Oxigraph's
+    RDF/XML parser does not report positions). External entities are refused before this."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(text.encode("utf-8"), True)
+    except expat.ExpatError as error:
+        return error.lineno, error.offset + 1
+    return None, None
 
 
 def _jsonld_context(node, path: Path, text: str):
@@ -190,7 +226,8 @@ def read_input(path: Path, *, format: InputFormat | str | None = None) -> tuple[
         try:
             document = json.loads(text)
         except json.JSONDecodeError as error:
-            raise InputError(f"invalid JSON: {error.msg}", path=path, line=error.lineno, column=error.colno) from None
+            hint = " (the file ends before the JSON does: is it truncated?)" if error.pos >= len(text.rstrip()) else ""
+            raise InputError(f"invalid JSON: {error.msg}{hint}", path=path, line=error.lineno, column=error.colno) from None
         data = json.dumps(_jsonld_context(document, path, text))
     else:
         _check_syntax(text, fmt, path)

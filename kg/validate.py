@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import weakref
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -143,13 +144,14 @@ def _label(data: Graph, node) -> str:
     return ""
 
 
-def _path(report: Graph, path) -> str:
+def _path(report: Graph, path, names: Graph | None = None) -> str:
     if path is None:
         return ""
+    names = names if names is not None else report
     inverse = report.value(path, SH.inversePath)
     if inverse is not None:
-        return "^" + _short(report, inverse)
-    return _short(report, path)
+        return "^" + _short(names, inverse)
+    return _short(names, path)
 
 
 def _results(report: Graph, data: Graph):
@@ -160,7 +162,7 @@ def _results(report: Graph, data: Graph):
         yield Result(
             severity=Severity(str(severity).rsplit("#", 1)[-1]),
             focus=_short(data, focus),
-            path=_path(report, report.value(node, SH.resultPath)),
+            path=_path(report, report.value(node, SH.resultPath), data),
             value=_short(data, report.value(node, SH.value)),
             message="; ".join(messages) or "(no message)",
             shape=_short(data, report.value(node, SH.sourceShape)),
@@ -184,6 +186,7 @@ MAX_LITERAL = 10_000
 TERMS_SHAPE = "iokg:DeclaredTerms"
 LITERAL_SHAPE = "iokg:LiteralSize"
 ONTOLOGY_SHAPE = "iokg:OntologyUnchanged"
+ILL_TYPED_SHAPE = "iokg:IllTypedLiteral"
 
 
 @dataclass
@@ -238,6 +241,8 @@ def locate(batch: Batch, term) -> str:
         needles.append(str(term))
     for name, content in batch.texts.items():
         for number, line in enumerate(content.splitlines(), start=1):
+            if line.lstrip().startswith("#"):  # a Turtle comment that mentions the node
+                continue
             for needle in needles:
                 index = line.find(needle)
                 if index < 0:
@@ -248,8 +253,18 @@ def locate(batch: Batch, term) -> str:
     return ""
 
 
-def _inverse_predicates(shapes: Graph) -> set[URIRef]:
-    return {p for p in shapes.objects(None, SH.inversePath) if isinstance(p, URIRef)}
+def inverse_predicates(shapes: Graph) -> set[URIRef]:
+    """Predicates the shapes follow backwards: ``sh:inversePath`` and ``^p`` in SPARQL."""
+    import re
+
+    found = {p for p in shapes.objects(None, SH.inversePath) if isinstance(p, URIRef)}
+    for text in shapes.objects(None, SH.select):
+        for prefixed in re.findall(r"\^\s*([A-Za-z][\w-]*:[\w-]+)", str(text)):
+            try:
+                found.add(shapes.namespace_manager.expand_curie(prefixed))
+            except ValueError:
+                pass
+    return found
 
 
 def affected_nodes(new: Graph, context: Graph, shapes: Graph) -> set:
@@ -257,7 +272,7 @@ def affected_nodes(new: Graph, context: Graph, shapes: Graph) -> set:
     point at a changed subject, and the nodes that reach an object through an inverse path."""
     subjects = set(new.subjects())
     objects = {o for o in new.objects() if isinstance(o, (URIRef, BNode))}
-    inverse = _inverse_predicates(shapes)
+    inverse = inverse_predicates(shapes)
     nodes = set(subjects) | objects
     for node in subjects:
         nodes.update(context.subjects(None, node))
@@ -267,11 +282,13 @@ def affected_nodes(new: Graph, context: Graph, shapes: Graph) -> set:
     return nodes
 
 
-def neighbourhood(graph: Graph, focus: Iterable, ontology: Graph, *, depth: int = 3) -> Graph:
-    """The part of ``graph`` that validating ``focus`` can read: the ontology, every triple
-    out of the focus nodes and ``depth`` hops beyond, and the triples into focus nodes."""
+def neighbourhood(graph: Graph, focus: Iterable, ontology: Graph, *, inverse: set | None = None, depth: int = 5) -> Graph:
+    """The part of ``graph`` that validating ``focus`` can read: the ontology, and every
+    triple reached from the focus nodes in ``depth`` hops, forwards along any predicate and
+    backwards along the ``inverse`` predicates the shapes follow backwards."""
     from kg.namespaces import PREFIXES
 
+    inverse = inverse or set()
     terms = set(ontology.subjects())
     sub = Graph()
     for prefix, namespace in PREFIXES.items():
@@ -279,20 +296,38 @@ def neighbourhood(graph: Graph, focus: Iterable, ontology: Graph, *, depth: int 
     sub += ontology
     frontier = {n for n in focus if n not in terms}
     seen = set(frontier)
-    for node in frontier:
-        for triple in graph.triples((None, None, node)):
-            sub.add(triple)
-    for _ in range(depth):
+    for _ in range(depth + 1):
         following = set()
         for node in frontier:
             for triple in graph.triples((node, None, None)):
                 sub.add(triple)
-                obj = triple[2]
-                if isinstance(obj, (URIRef, BNode)) and obj not in seen and obj not in terms:
-                    following.add(obj)
+                following.add(triple[2])
+            for predicate in inverse:
+                for subject in graph.subjects(predicate, node):
+                    sub.add((subject, predicate, node))
+                    following.add(subject)
+        following = {n for n in following if isinstance(n, (URIRef, BNode)) and n not in seen and n not in terms}
         seen |= following
         frontier = following
     return sub
+
+
+_BASELINES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _full_baseline(existing: Dataset, context: Graph, shapes: Graph) -> list[Result]:
+    """Full validation of the existing graph, remembered per dataset while it is unchanged."""
+    key = (len(context), id(shapes))
+    cached = _BASELINES.get(existing)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    results = validate_graph(context, shapes=shapes).results
+    _BASELINES[existing] = (key, results)
+    return results
+
+
+def _on(report: Report, focus: set) -> list[Result]:
+    return [r for r in report.results if r.terms and r.terms[0] in focus]
 
 
 def _key(result: Result) -> tuple:
@@ -317,6 +352,8 @@ def _term_results(new: Graph, ontology: Graph) -> list[Result]:
                 if hint is not None:
                     message += f" — did you mean {_short(ontology, hint)}?"
                 results.add(Result(Severity.VIOLATION, _short(ontology, s), _short(ontology, p) if role != "predicate" else "", _short(ontology, term), message, TERMS_SHAPE, terms=(s, p if role != "predicate" else None, term, None)))
+        if isinstance(o, Literal) and o.ill_typed:
+            results.add(Result(Severity.VIOLATION, _short(ontology, s), _short(ontology, p), _short(ontology, o), f"{_short(ontology, o)} is not a valid {_short(ontology, o.datatype)}: its text cannot be read as one (a date that does not exist, letters in a number?)", ILL_TYPED_SHAPE, terms=(s, p, o, None)))
         if isinstance(o, Literal) and len(str(o)) > MAX_LITERAL:
             results.add(Result(Severity.VIOLATION, _short(ontology, s), _short(ontology, p), f'"{str(o)[:40]}…"', f"literal of {len(str(o))} characters; at most {MAX_LITERAL} are accepted", LITERAL_SHAPE, terms=(s, p, None, None)))
         if isinstance(s, URIRef) and s in set(ontology.subjects()) and _is_io(s) or p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, RDFS.domain, RDFS.range):
@@ -362,14 +399,19 @@ def validate(
 
     results = _term_results(new, ontology)
     if incremental:
+        # Validate only the part of the graph the affected nodes can read, before and after
+        # the batch, and keep the results on affected nodes. (The whole neighbourhood is
+        # validated rather than passing pySHACL's focus_nodes, which in pySHACL 0.40 also
+        # filters the value nodes of nested shapes and so gives wrong results.)
         focus = affected_nodes(new, combined, shapes)
-        after = validate_graph(neighbourhood(combined, focus, ontology), shapes=shapes, focus_nodes=list(focus))
-        before = validate_graph(neighbourhood(context, focus, ontology), shapes=shapes, focus_nodes=list(focus))
+        inverse = inverse_predicates(shapes)
+        after = _on(validate_graph(neighbourhood(combined, focus, ontology, inverse=inverse), shapes=shapes), focus)
+        before = _on(validate_graph(neighbourhood(context, focus, ontology, inverse=inverse), shapes=shapes), focus)
     else:
-        after = validate_graph(combined, shapes=shapes)
-        before = validate_graph(context, shapes=shapes)
-    old = {_key(r) for r in before.results}
-    results += [r for r in after.results if _key(r) not in old]
+        after = validate_graph(combined, shapes=shapes).results
+        before = _full_baseline(existing, context, shapes)
+    old = {_key(r) for r in before}
+    results += [r for r in after if _key(r) not in old]
     located = [_with_location(batch, combined, r) for r in results]
     conforms = not any(r.severity is Severity.VIOLATION for r in located)
     return Report(conforms=conforms, results=sorted(located))
