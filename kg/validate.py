@@ -253,6 +253,42 @@ def locate(batch: Batch, term) -> str:
     return ""
 
 
+class View:
+    """Read-only lookups over the union of a dataset's graphs and extra graphs, through
+    their indexes: what incremental validation needs, without copying the graph."""
+
+    def __init__(self, graphs, *, namespaces=None):
+        self.graphs = []
+        for graph in graphs:
+            if isinstance(graph, Dataset):
+                self.graphs += list(graph.graphs())
+            else:
+                self.graphs.append(graph)
+        self.namespace_manager = namespaces or (self.graphs[0].namespace_manager if self.graphs else None)
+
+    def triples(self, pattern):
+        seen = set()
+        for graph in self.graphs:
+            for triple in graph.triples(pattern):
+                if triple not in seen:
+                    seen.add(triple)
+                    yield triple
+
+    def subjects(self, predicate=None, object=None):
+        seen = set()
+        for s, _, _ in self.triples((None, predicate, object)):
+            if s not in seen:
+                seen.add(s)
+                yield s
+
+    def objects(self, subject=None, predicate=None):
+        seen = set()
+        for _, _, o in self.triples((subject, predicate, None)):
+            if o not in seen:
+                seen.add(o)
+                yield o
+
+
 def inverse_predicates(shapes: Graph) -> set[URIRef]:
     """Predicates the shapes follow backwards: ``sh:inversePath`` and ``^p`` in SPARQL."""
     import re
@@ -392,27 +428,30 @@ def validate(
     ontology = existing.graph(URIRef(ONTOLOGY))
     shapes = shapes if shapes is not None else load_shapes()
     new = batch.graph
-    context = union(existing)
-    combined = context + new
-    for prefix, namespace in context.namespaces():
-        combined.bind(prefix, namespace, override=True)
-
     results = _term_results(new, ontology)
     if incremental:
         # Validate only the part of the graph the affected nodes can read, before and after
-        # the batch, and keep the results on affected nodes. (The whole neighbourhood is
-        # validated rather than passing pySHACL's focus_nodes, which in pySHACL 0.40 also
-        # filters the value nodes of nested shapes and so gives wrong results.)
+        # the batch, and keep the results on affected nodes. Nothing here copies or scans
+        # the whole graph: lookups go through index views of the dataset. (The whole
+        # neighbourhood is validated rather than passing pySHACL's focus_nodes, which in
+        # pySHACL 0.40 also filters the value nodes of nested shapes: wrong results.)
+        context = View([existing])
+        combined = View([existing, new])
         focus = affected_nodes(new, combined, shapes)
         inverse = inverse_predicates(shapes)
         after = _on(validate_graph(neighbourhood(combined, focus, ontology, inverse=inverse), shapes=shapes), focus)
         before = _on(validate_graph(neighbourhood(context, focus, ontology, inverse=inverse), shapes=shapes), focus)
     else:
+        context = union(existing)
+        combined = context + new
+        for prefix, namespace in context.namespaces():
+            combined.bind(prefix, namespace, override=True)
         after = validate_graph(combined, shapes=shapes).results
         before = _full_baseline(existing, context, shapes)
     old = {_key(r) for r in before}
     results += [r for r in after if _key(r) not in old]
-    located = [_with_location(batch, combined, r) for r in results]
+    labels = View([existing, new], namespaces=ontology.namespace_manager)
+    located = [_with_location(batch, labels, r) for r in results]
     conforms = not any(r.severity is Severity.VIOLATION for r in located)
     return Report(conforms=conforms, results=sorted(located))
 
