@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from synthetic import Generator  # noqa: E402
 
 from kg.load import load, union  # noqa: E402
-from kg.namespaces import DOCUMENT, ONTOLOGY  # noqa: E402
+from kg.namespaces import ONTOLOGY  # noqa: E402
 from kg.validate import load_shapes, validate, validate_graph  # noqa: E402
 
 

@@ -14,17 +14,17 @@ import contextlib
 import fcntl
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from kg import paths
 from kg.errors import InputError, UsageError
-from kg.namespaces import DOCUMENT, IO, PREFIXES
+from kg.files import write_atomic
+from kg.namespaces import DOCUMENT, IO
 from kg.validate import Report, read_batch, validate
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -58,31 +58,6 @@ def locked(data_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` all at once: temporary file, fsync, rename, fsync folder."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
 def _default_name(graph: Graph, files: Sequence[Path | str]) -> str:
     documents = [
         s for s in graph.subjects(RDF.type, IO.SourceDocument)
@@ -102,36 +77,25 @@ def _target(data_dir: Path, name: str) -> tuple[Path, bool]:
     return data_dir / "documents" / f"{name}.ttl", False
 
 
-def _term(term) -> str:
-    if isinstance(term, BNode):
-        return f"_:add{term}"
-    return term.n3()
-
-
-def _canonical(graph: Graph) -> Graph:
-    from rdflib.compare import to_canonical_graph
-
-    return to_canonical_graph(graph)
-
-
 def appended_block(graph: Graph, *, sources: Sequence[str]) -> str:
-    """New triples as a Turtle block of full-IRI statements, sorted (deterministic)."""
-    lines = sorted(f"{_term(s)} {_term(p)} {_term(o)} ." for s, p, o in _canonical(graph))
+    """New triples as a Turtle block of sorted full-IRI statements (deterministic). Blank
+    node labels carry a digest of the block, so two appended blocks never share one."""
+    import hashlib
+
+    from kg.export import ExportFormat, canonical_quads, serialize
+
+    lines = serialize(canonical_quads({DOCUMENT["batch"]: graph}), ExportFormat.NTRIPLES).decode("utf-8")
+    digest = hashlib.sha256(lines.encode("utf-8")).hexdigest()[:8]
+    lines = re.sub(r"_:(c14n\d+)", lambda m: f"_:add{digest}{m.group(1)}", lines)
     header = f"\n# Added by iokg add from {', '.join(sources)} ----\n\n"
-    return header + "\n".join(lines) + "\n"
+    return header + lines
 
 
 def new_file(graph: Graph, *, name: str, sources: Sequence[str]) -> str:
     """A deterministic Turtle file for a new named graph."""
-    canonical = _canonical(graph)
-    out = Graph()
-    used = {str(t) for triple in canonical for t in triple if isinstance(t, URIRef)}
-    for prefix, namespace in sorted(PREFIXES.items()):
-        if any(u.startswith(str(namespace)) for u in used):
-            out.bind(prefix, namespace, override=True)
-    for triple in sorted(canonical):
-        out.add(triple)
-    body = out.serialize(format="turtle")
+    from kg.export import ExportFormat, canonical_quads, serialize
+
+    body = serialize(canonical_quads({DOCUMENT[name]: graph}), ExportFormat.TURTLE).decode("utf-8")
     header = (
         f"# iokg graph {name}\n#\n# Added by iokg add from {', '.join(sources)}.\n"
         f"# Named graph: <{DOCUMENT[name]}>.\n\n"
@@ -184,5 +148,5 @@ def add(
         check = Graph()
         check.parse(data=content, format="turtle")  # never write what would not load
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(target, content.encode("utf-8"))
+        write_atomic(target, content.encode("utf-8"))
     return AddResult(report=report, path=target, triples=count, merged=merge)

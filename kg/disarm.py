@@ -24,15 +24,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
+from kg.errors import InputError
+from kg.files import write_atomic
 from kg.namespaces import DISARM, IO, PREFIXES
 
 #: The concept scheme holding every DISARM tactic and technique.
@@ -254,21 +254,6 @@ def to_turtle(graph: Graph) -> bytes:
     return HEADER.encode("utf-8") + body
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Write *data* to *target* via a temporary file in the same directory."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: convert a DISARM STIX bundle to Turtle; return exit status."""
     parser = argparse.ArgumentParser(
@@ -295,9 +280,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.buffer.flush()
         return 0
     try:
-        _write_atomically(args.output, data)
-    except OSError as exc:
-        print(f"kg.disarm: {args.output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        write_atomic(args.output, data)
+    except InputError as exc:
+        print(f"kg.disarm: {exc}", file=sys.stderr)
         return 2
     return 0
 

@@ -23,19 +23,17 @@ network.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from enum import Enum
-from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import FOAF, OWL, RDF, RDFS, SKOS
 
 from kg import paths
+from kg.files import write_atomic  # noqa: F401  (re-exported)
 from kg.errors import InputError, UsageError
 from kg.namespaces import BASE, DOCUMENT, GRAPH, IO, ONTOLOGY, PREFIXES
 
@@ -656,34 +654,6 @@ def _keywords_first(value):
 
 
 # Writing files ------------------------------------------------------------------------
-
-
-def write_atomic(path: Path | str, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then a
-    rename, so that readers see the old file or the new one, never a part."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise InputError(f"cannot write: {error.strerror or error}", path=path) from None
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise InputError(f"cannot write: {error.strerror or error}", path=path) from None
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 # The shipped context ------------------------------------------------------------------

@@ -375,7 +375,6 @@ def _term_results(new: Graph, ontology: Graph) -> list[Result]:
 
     declared = declared_terms(ontology)
     results = set()
-    nm = ontology.namespace_manager
     for s, p, o in new:
         used = [(p, "predicate")]
         if p == RDF.type:

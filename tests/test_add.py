@@ -346,3 +346,27 @@ def test_concurrent_adds_of_new_graphs_both_land(tmp_path, data_copy):
     assert (data_copy / "documents" / "901.ttl").is_file()
     check = iokg("check", "--data", str(data_copy), "--no-reasoner")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_add_waits_for_the_lock(tmp_path, data_copy):
+    """While another writer holds the lock of the data folder, ``add`` waits; it writes once
+    the lock is released."""
+    import time
+
+    from kg.add import locked
+
+    batch = tmp_path / "instagram-pages.ttl"
+    batch.write_text(figure_of_000("instagram-pages", 3, "pages", "drie pagina's op Instagram"), encoding="utf-8")
+    target = data_copy / "documents" / "000.ttl"
+    old = target.read_bytes()
+    with locked(data_copy):
+        process = subprocess.Popen([sys.executable, "-m", "kg", "add", str(batch), "--as", "000", "--data", str(data_copy)],
+                                   cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(6)  # long enough for the add to read and parse its batch and reach the lock
+        if process.poll() is not None:
+            out, err = process.communicate()
+            pytest.fail(f"add did not wait for the lock (exit {process.returncode}):\n{out}{err}")
+        assert target.read_bytes() == old
+    out, err = process.communicate(timeout=600)
+    assert process.returncode == 0, out + err
+    assert "000-instagram-pages" in target.read_text(encoding="utf-8")

@@ -302,17 +302,22 @@ def test_new_value_conflicts_with_an_existing_one(existing, tmp_path):
     assert report.results[0].label == "Spamouflage: 954 Facebook pages removed"
 
 
-def test_new_date_of_an_existing_response_checked_against_its_documents(existing, tmp_path):
-    """resp:meta-spamouflage-takedown is reported in document 000 (June 2025): dating it later fails."""
+def test_new_date_of_an_existing_response_checked_against_its_documents_and_dates(existing, tmp_path):
+    """resp:meta-spamouflage-takedown is reported in document 000 (June 2025) and dated 2023-08
+    in the curation graph: a new date of 2025-07 is after the document and disagrees with the
+    existing date; 2023-08-29 agrees with both."""
     from kg.validate import validate
 
     path = write(tmp_path, "date.ttl", PREFIXES + 'resp:meta-spamouflage-takedown io:date "2025-07"^^xsd:gYearMonth .\n')
     report = validate(path, against=existing)
-    assert [r.message for r in report.results] == [
-        "Dated 2025-07, after the date 2025-06 of https://w3id.org/iokg/document/000, which reports it."
+    assert sorted(r.message for r in report.results) == [
+        "Dated 2025-07, after the date 2025-06 of https://w3id.org/iokg/document/000, which reports it.",
+        "Dated both 2023-08 and 2025-07, which disagree.",
     ]
-    earlier = write(tmp_path, "earlier.ttl", PREFIXES + 'resp:meta-spamouflage-takedown io:date "2025-05"^^xsd:gYearMonth .\n')
-    assert validate(earlier, against=existing).results == []
+    assert {r.focus for r in report.results} == {"resp:meta-spamouflage-takedown"}
+    assert {r.location for r in report.results} == {f"{path}:11"}  # the line after the prefixes
+    precise = write(tmp_path, "precise.ttl", PREFIXES + 'resp:meta-spamouflage-takedown io:date "2023-08-29"^^xsd:date .\n')
+    assert validate(precise, against=existing).results == []
 
 
 def test_incremental_and_full_agree_on_a_context_case(existing, tmp_path):
