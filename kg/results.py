@@ -61,7 +61,13 @@ def table(rows: Rows, *, labels: Graph | None = None) -> str:
     if rows.boolean is not None:
         return "yes" if rows.boolean else "no"
     header = rows.variables
-    body = [[_label(term, labels) for term in row] for row in rows.rows]
+    # A column whose label the query returns too (?operation and ?operationLabel) shows the
+    # IRI as a prefixed name, not the label twice.
+    labelled = {i for i, v in enumerate(header) if f"{v}Label" in header}
+    body = [
+        [_short(term) if i in labelled and isinstance(term, URIRef) else _label(term, labels) for i, term in enumerate(row)]
+        for row in rows.rows
+    ]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
