@@ -345,3 +345,13 @@ def test_missing_file_is_an_input_error(tmp_path):
     result = iokg("validate", str(tmp_path / "nowhere.ttl"))
     assert result.returncode == 2
     assert result.stderr == f"iokg: error: {tmp_path / 'nowhere.ttl'}: no such file\n"
+
+
+def test_location_skips_comments_that_name_the_node(existing, tmp_path):
+    """A curator's comment that names the node is not where the node is."""
+    from kg.validate import validate
+
+    text = PREFIXES + "# fig:000-facebook-pages: the corrected value from Meta's report\nfig:000-facebook-pages io:value 950 .\n"
+    path = write(tmp_path, "commented.ttl", text)
+    report = validate(path, against=existing)
+    assert [r.location for r in report.results] == [f"{path}:12"]
