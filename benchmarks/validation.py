@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from synthetic import Generator  # noqa: E402
 
-from kg.load import load, union  # noqa: E402
+from kg.dataset import load, union  # noqa: E402
 from kg.namespaces import ONTOLOGY  # noqa: E402
-from kg.validate import load_shapes, validate, validate_graph  # noqa: E402
+from kg.validation import load_shapes, validate, validate_graph  # noqa: E402
 
 
 def base_dataset() -> Dataset:

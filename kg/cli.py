@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.errors import ExitCode, InputError, IokgError, UsageError
-from kg.query import Engine
+from kg.queries import Engine
 from kg.results import ResultFormat
 
 EXIT_CODES = """exit codes:
@@ -165,7 +165,7 @@ def _print_check(report, out=sys.stdout, *, verbose: bool = False) -> None:
 
 
 def _check(args) -> int:
-    from kg.check import check
+    from kg.checks import check
 
     report = check(data_dir=args.data, reasoner=args.reasoner)
     _print_check(report, verbose=args.verbose)
@@ -190,8 +190,8 @@ def _print_stats(result) -> None:
 def _stats(args) -> int:
     from dataclasses import asdict
 
-    from kg.load import load
-    from kg.stats import stats
+    from kg.dataset import load
+    from kg.counts import stats
 
     result = stats(load(data_dir=args.data))
     if args.format == "json":
@@ -203,7 +203,7 @@ def _stats(args) -> int:
 
 
 def _queries(args) -> int:
-    from kg.query import named_queries
+    from kg.queries import named_queries
 
     queries = named_queries()
     width = max(map(len, queries), default=0)
@@ -224,7 +224,7 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 
 def _print_rows(rows, args, dataset) -> None:
-    from kg.load import union
+    from kg.dataset import union
     from kg.results import write_results
 
     labels = union(dataset) if args.format == "table" else None
@@ -232,8 +232,8 @@ def _print_rows(rows, args, dataset) -> None:
 
 
 def _query(args) -> int:
-    from kg.load import load
-    from kg.query import query
+    from kg.dataset import load
+    from kg.queries import query
 
     dataset = load(data_dir=args.data)
     rows = query(args.name, dataset=dataset, engine=Engine(args.engine), **_params(args.param))
@@ -242,8 +242,8 @@ def _query(args) -> int:
 
 
 def _sparql(args) -> int:
-    from kg.load import load
-    from kg.query import run
+    from kg.dataset import load
+    from kg.queries import run
 
     if args.file is not None:
         try:
@@ -263,8 +263,8 @@ def _failed(report, strict: bool) -> bool:
 
 
 def _validate(args) -> int:
-    from kg.load import load
-    from kg.validate import ReportFormat, format_report, validate
+    from kg.dataset import load
+    from kg.validation import ReportFormat, format_report, validate
 
     existing = load(data_dir=args.data)
     report = validate(args.files, against=existing, format=args.input_format, incremental=not args.full)
@@ -273,8 +273,8 @@ def _validate(args) -> int:
 
 
 def _add(args) -> int:
-    from kg.add import add
-    from kg.validate import format_report
+    from kg.curation import add
+    from kg.validation import format_report
 
     result = add(args.files, name=args.name, format=args.input_format, data_dir=args.data, strict=args.strict)
     if result.path is None:
@@ -289,9 +289,9 @@ def _add(args) -> int:
 
 
 def _overview(args) -> int:
-    from kg.load import load, union
-    from kg.stats import stats
-    from kg.validate import validate_graph
+    from kg.dataset import load, union
+    from kg.counts import stats
+    from kg.validation import validate_graph
 
     dataset = load(data_dir=args.data)
     result = stats(dataset)
@@ -303,8 +303,8 @@ def _overview(args) -> int:
           f"({len(report.violations)} violation(s))")
     for result_ in report.violations:
         print(f"  {result_}")
-    from kg.load import union
-    from kg.query import query
+    from kg.dataset import union
+    from kg.queries import query
     from kg.results import write_results
 
     print("\nInfluence operations, their sponsors and platforms (query 'operations'):")
@@ -313,14 +313,14 @@ def _overview(args) -> int:
 
 
 def _export_formats() -> list[str]:
-    from kg.export import ExportFormat
+    from kg.exports import ExportFormat
 
     return [f.value for f in ExportFormat]
 
 
 def _export(args) -> int:
-    from kg.export import export, write_atomic
-    from kg.load import load
+    from kg.exports import export, write_atomic
+    from kg.dataset import load
 
     data = export(load(data_dir=args.data), format=args.format, graphs=args.graph,
                   with_ontology=args.with_ontology, with_shapes=args.with_shapes)

@@ -28,7 +28,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from kg import paths
 from kg.errors import InputError, IokgError
 from kg.namespaces import IO, ONTOLOGY
-from kg.parse import parse_file
+from kg.parsing import parse_file
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 72rem;
@@ -85,7 +85,7 @@ def build(directory: Path | str, *, ontology: Graph | None = None, shapes: Graph
         "shapes.html": shapes_page(shapes, ontology),
         "index.html": index_page(ontology, shapes),
     }
-    from kg.export import write_atomic
+    from kg.exports import write_atomic
 
     written = []
     for name, text in pages.items():
@@ -127,7 +127,7 @@ class _Terms:
     page for iokg terms), literals, lists, paths and nested shapes."""
 
     def __init__(self, shapes: Graph, ontology: Graph) -> None:
-        from kg.export import EXPORT_PREFIXES
+        from kg.exports import EXPORT_PREFIXES
 
         self.graph = shapes
         self.ontology_terms = {s for s in ontology.subjects() if isinstance(s, URIRef)}

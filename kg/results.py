@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 
 from kg.namespaces import PREFIXES
-from kg.query import Rows
+from kg.queries import Rows
 
 
 class ResultFormat(str, Enum):

@@ -188,7 +188,7 @@ def test_merge_appends_without_changing_existing_lines(tmp_path, data_copy):
     assert len(new) > len(old)
     assert "000-instagram-pages" in new[len(old):]
 
-    from kg.load import load
+    from kg.dataset import load
     from kg.namespaces import DOCUMENT
 
     dataset = load(data_dir=data_copy)
@@ -226,25 +226,25 @@ def _crash(*args, **kwargs):
 
 
 def test_crash_between_write_and_rename_keeps_the_previous_file(tmp_path, data_copy, monkeypatch):
-    import kg.add
+    import kg.curation
 
     batch = tmp_path / "instagram-pages.ttl"
     batch.write_text(figure_of_000("instagram-pages", 3, "pages", "drie pagina's op Instagram"), encoding="utf-8")
     before = digest(data_copy)
-    monkeypatch.setattr(kg.add.os, "replace", _crash)
+    monkeypatch.setattr(kg.curation.os, "replace", _crash)
     with pytest.raises((OSError, IokgError), match="simulated crash"):
-        kg.add.add([batch], name="000", data_dir=data_copy)
+        kg.curation.add([batch], name="000", data_dir=data_copy)
     monkeypatch.undo()
     assert digest(data_copy) == before, "the previous file changed, or a temporary file was left behind"
 
 
 def test_crash_while_writing_a_new_graph_leaves_nothing(incident, data_copy, monkeypatch):
-    import kg.add
+    import kg.curation
 
     before = digest(data_copy)
-    monkeypatch.setattr(kg.add.os, "replace", _crash)
+    monkeypatch.setattr(kg.curation.os, "replace", _crash)
     with pytest.raises((OSError, IokgError), match="simulated crash"):
-        kg.add.add([incident], data_dir=data_copy)
+        kg.curation.add([incident], data_dir=data_copy)
     monkeypatch.undo()
     assert digest(data_copy) == before
     assert not (data_copy / "documents" / "900.ttl").exists()
@@ -253,13 +253,13 @@ def test_crash_while_writing_a_new_graph_leaves_nothing(incident, data_copy, mon
 KILLED = """
 import os, signal, sys
 from pathlib import Path
-import kg.add
+import kg.curation
 
 def killed(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 
-kg.add.os.replace = killed
-kg.add.add([Path(sys.argv[1])], name="000", data_dir=Path(sys.argv[2]))
+kg.curation.os.replace = killed
+kg.curation.add([Path(sys.argv[1])], name="000", data_dir=Path(sys.argv[2]))
 """
 
 
@@ -316,7 +316,7 @@ def test_concurrent_adds_both_land(tmp_path, data_copy):
     assert "000-instagram-pages" in new and "000-instagram-groups" in new
     assert sorted(p.name for p in (data_copy / "documents").iterdir()) == sorted(p.name for p in (DATA / "documents").iterdir())
 
-    from kg.load import load
+    from kg.dataset import load
     from kg.namespaces import DOCUMENT
     from rdflib import URIRef
 
@@ -355,7 +355,7 @@ def test_add_waits_for_the_lock(tmp_path, data_copy):
     the lock is released."""
     import time
 
-    from kg.add import locked
+    from kg.curation import locked
 
     batch = tmp_path / "instagram-pages.ttl"
     batch.write_text(figure_of_000("instagram-pages", 3, "pages", "drie pagina's op Instagram"), encoding="utf-8")

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from kg.load import load
+from kg.dataset import load
 from kg.namespaces import DOCUMENT, IO, OPERATION
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -23,9 +23,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 import kg
-from kg.describe import DATASET, SPARQL_ENDPOINT, describe
+from kg.description import DATASET, SPARQL_ENDPOINT, describe
 from kg.errors import UsageError
-from kg.export import (
+from kg.exports import (
     CONTEXT_FILE,
     CONTEXT_IRI,
     SHAPES_GRAPH,
@@ -38,7 +38,7 @@ from kg.export import (
     select,
 )
 from kg.namespaces import DCAT, DOCUMENT, GRAPH, IO, ONTOLOGY, PREFIXES, VOID
-from kg.query import Engine, bindings, named_queries, run, to_store
+from kg.queries import Engine, bindings, named_queries, run, to_store
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "export.sha256"
@@ -249,7 +249,7 @@ def test_named_queries_give_the_same_rows_after_a_round_trip(dataset, original, 
     reloaded.parse(data=data.decode("utf-8"), format={"trig": "trig", "nquads": "nquads"}[format.value])
     store = ox.Store()
     store.load(data, format=OX_FORMAT[format])
-    # As kg.query.to_store does: the merge of the graphs in the default graph, since
+    # As kg.queries.to_store does: the merge of the graphs in the default graph, since
     # pyoxigraph 0.5's union default graph is a bag (a triple once per graph holding it).
     store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in store])
     before_dataset, before_store = original
@@ -309,7 +309,7 @@ def test_jsonld_expands_and_compacts_with_pyld_using_only_the_shipped_context(da
 def test_shipped_context_is_generated_from_the_ontology(dataset):
     text = CONTEXT_FILE.read_text(encoding="utf-8")
     assert text == context_text(dataset.graph(URIRef(ONTOLOGY))), (
-        "kg/data/context.jsonld is out of date with the ontology: run python -m kg.export --write-context"
+        "kg/data/context.jsonld is out of date with the ontology: run python -m kg.exports --write-context"
     )
     definitions = json.loads(text)["@context"]
     for prefix, namespace in PREFIXES.items():
@@ -327,7 +327,7 @@ def test_exporting_twice_gives_identical_bytes(dataset, exports):
 
 
 _DIGESTS = (
-    "import hashlib, kg; from kg.export import ExportFormat, export; d = kg.load(); "
+    "import hashlib, kg; from kg.exports import ExportFormat, export; d = kg.load(); "
     "print(' '.join(hashlib.sha256(export(d, format=f, with_ontology=True, with_shapes=True)).hexdigest() for f in ExportFormat))"
 )
 

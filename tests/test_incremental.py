@@ -15,8 +15,8 @@ import random
 import pytest
 from rdflib import Graph
 
-from kg.load import load
-from kg.validate import load_shapes, validate
+from kg.dataset import load
+from kg.validation import load_shapes, validate
 
 PREFIXES = """
 @prefix actor: <https://w3id.org/iokg/actor/> .

@@ -9,9 +9,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.load import sources
+from kg.dataset import sources
 from kg.namespaces import IO, ONTOLOGY
-from kg.reason import java_available, reason
+from kg.reasoner import java_available, reason
 from kg.vocabulary import HEADER, declared_terms, lint, undeclared_terms
 
 ROOT = Path(__file__).resolve().parents[1]

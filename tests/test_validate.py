@@ -1,4 +1,4 @@
-"""``iokg validate`` and ``kg.validate.validate``: new assertions checked in the context of the
+"""``iokg validate`` and ``kg.validation.validate``: new assertions checked in the context of the
 existing graph, with the same results from the Python API and the command line, a standard
 SHACL report in Turtle, ``--strict``, and results only for what the new assertions cause.
 """
@@ -67,7 +67,7 @@ def iokg(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def existing() -> Dataset:
-    from kg.load import load
+    from kg.dataset import load
 
     return load()
 
@@ -100,7 +100,7 @@ API_CASES = ["unknown-operation.ttl", "date-unparseable.ttl", "two-english-label
 
 @pytest.mark.parametrize("name", API_CASES)
 def test_api_gives_the_same_results_as_the_cli(name, existing):
-    from kg.validate import validate
+    from kg.validation import validate
 
     path = f"tests/bad-input/{name}"
     cli = iokg("validate", "--format", "json", path)
@@ -122,7 +122,7 @@ def test_api_gives_the_same_results_as_the_cli(name, existing):
 
 
 def test_api_accepts_a_graph_and_a_list_of_files(existing, tmp_path):
-    from kg.validate import validate
+    from kg.validation import validate
 
     path = BAD / "negative-count.ttl"
     from_file = validate(path, against=existing)
@@ -158,13 +158,14 @@ def test_turtle_report_is_a_shacl_validation_report():
     assert graph.value(report, SH.conforms) == Literal(False)
     results = list(graph.objects(report, SH.result))
     expected = sum(len(g["problems"]) for g in as_json["results"])
-    assert len(results) == expected == 2
+    assert len(results) == expected == 3
     for node in results:
         assert (node, RDF.type, SH.ValidationResult) in graph
         assert graph.value(node, SH.resultSeverity) == SH.Violation
         assert graph.value(node, SH.focusNode) == URIRef("https://w3id.org/iokg/figure/000-instagram-pages")
         assert graph.value(node, SH.resultMessage) is not None
         assert graph.value(node, SH.value) == URIRef("https://w3id.org/iokg/operation/spamoflage")
+        assert graph.value(node, SH.sourceConstraintComponent) is not None, "SHACL requires one on every result"
 
 
 def test_turtle_report_of_a_conforming_batch(tmp_path):
@@ -209,8 +210,8 @@ def test_strict_add_refuses_a_warning_batch(tmp_path):
 def test_repeating_existing_triples_gives_no_results(document, existing):
     """A batch that repeats a whole document graph adds nothing: no results, not even the
     infos and warnings the existing graph has."""
-    from kg.validate import validate, validate_graph
-    from kg.load import union
+    from kg.validation import validate, validate_graph
+    from kg.dataset import union
 
     assert validate_graph(union(existing)).results, "the graph has infos to leave out"
     report = validate(DATA / "documents" / f"{document}.ttl", against=existing)
@@ -227,7 +228,7 @@ def test_repeating_existing_triples_cli():
 def test_old_problems_of_a_touched_node_are_not_reported(existing, tmp_path):
     """fig:000-facebook-accounts has an existing info (7,704 of a rounded total of 7,700); a
     batch that adds a note to it reports nothing."""
-    from kg.validate import validate
+    from kg.validation import validate
 
     path = write(tmp_path, "note.ttl", PREFIXES + 'fig:000-facebook-accounts io:note "Checked against Meta\'s report."@en .\n')
     report = validate(path, against=existing)
@@ -241,7 +242,7 @@ def test_references_to_existing_nodes_resolve(existing, tmp_path):
     """A new figure that refers to op:spamouflage, doc:000 and platform:facebook conforms
     against the graph, and fails without it (nothing to resolve the references to)."""
     from kg.namespaces import ONTOLOGY
-    from kg.validate import validate
+    from kg.validation import validate
 
     path = write(tmp_path, "figure.ttl", figure("000-facebook-pages-core", extra="\n    io:partOf fig:000-facebook-pages ;"))
     assert validate(path, against=existing).results == []
@@ -256,13 +257,13 @@ def test_references_to_existing_nodes_resolve(existing, tmp_path):
 
 
 def test_part_of_a_total_of_another_document(existing, tmp_path):
-    from kg.validate import validate
+    from kg.validation import validate
 
     path = write(tmp_path, "figure.ttl", figure("000-facebook-pages-core", extra="\n    io:partOf fig:001-facebook-pages-removed ;"))
     report = validate(path, against=existing)
     assert not report.conforms
     assert [r.message for r in report.violations] == [
-        "This figure is io:partOf https://w3id.org/iokg/figure/001-facebook-pages-removed, which no document that "
+        "This figure is io:partOf fig:001-facebook-pages-removed, which no document that "
         "reports this figure reports: parts and totals come from the same document."
     ]
     assert report.violations[0].focus == "fig:000-facebook-pages-core"
@@ -271,31 +272,31 @@ def test_part_of_a_total_of_another_document(existing, tmp_path):
 
 def test_part_above_an_existing_total(existing, tmp_path):
     """fig:000-facebook-pages is 954 exactly: a new part of 1,000 exceeds it."""
-    from kg.validate import validate
+    from kg.validation import validate
 
     text = figure("000-facebook-pages-core", extra="\n    io:partOf fig:000-facebook-pages ;").replace("io:value 3 ;", "io:value 1000 ;")
     report = validate(write(tmp_path, "figure.ttl", text), against=existing)
     assert [r.message for r in report.results] == [
-        "This part (1000) exceeds its total https://w3id.org/iokg/figure/000-facebook-pages (954) in the same document."
+        "This part (1000) exceeds its total fig:000-facebook-pages (954) in the same document."
     ]
 
 
 def test_figure_about_an_operation_its_document_does_not_report(existing, tmp_path):
     """op:hong-kong-2019 exists, but document 000 does not report it."""
-    from kg.validate import validate
+    from kg.validation import validate
 
     report = validate(write(tmp_path, "figure.ttl", figure("000-facebook-pages-core", operation="hong-kong-2019")),
                       against=existing)
     assert [r.message for r in report.results] == [
-        "https://w3id.org/iokg/operation/hong-kong-2019 is not reported in https://w3id.org/iokg/document/000, "
-        "which reports this record: give the operation io:reportedIn https://w3id.org/iokg/document/000 in that "
+        "op:hong-kong-2019 is not reported in doc:000, "
+        "which reports this record: give the operation io:reportedIn doc:000 in that "
         "document's graph."
     ]
 
 
 def test_new_value_conflicts_with_an_existing_one(existing, tmp_path):
     """A second io:value on an existing figure is a violation of the existing node."""
-    from kg.validate import validate
+    from kg.validation import validate
 
     report = validate(write(tmp_path, "value.ttl", PREFIXES + "fig:000-facebook-pages io:value 950 .\n"), against=existing)
     assert [(r.focus, r.path, r.severity.value) for r in report.results] == [("fig:000-facebook-pages", "io:value", "Violation")]
@@ -306,12 +307,12 @@ def test_new_date_of_an_existing_response_checked_against_its_documents_and_date
     """resp:meta-spamouflage-takedown is reported in document 000 (June 2025) and dated 2023-08
     in the curation graph: a new date of 2025-07 is after the document and disagrees with the
     existing date; 2023-08-29 agrees with both."""
-    from kg.validate import validate
+    from kg.validation import validate
 
     path = write(tmp_path, "date.ttl", PREFIXES + 'resp:meta-spamouflage-takedown io:date "2025-07"^^xsd:gYearMonth .\n')
     report = validate(path, against=existing)
     assert sorted(r.message for r in report.results) == [
-        "Dated 2025-07, after the date 2025-06 of https://w3id.org/iokg/document/000, which reports it.",
+        "Dated 2025-07, after the date 2025-06 of doc:000, which reports it.",
         "Dated both 2023-08 and 2025-07, which disagree.",
     ]
     assert {r.focus for r in report.results} == {"resp:meta-spamouflage-takedown"}
@@ -321,7 +322,7 @@ def test_new_date_of_an_existing_response_checked_against_its_documents_and_date
 
 
 def test_incremental_and_full_agree_on_a_context_case(existing, tmp_path):
-    from kg.validate import validate
+    from kg.validation import validate
 
     path = write(tmp_path, "figure.ttl", figure("000-facebook-pages-core", extra="\n    io:partOf fig:001-facebook-pages-removed ;"))
     incremental = validate(path, against=existing)
@@ -349,7 +350,7 @@ def test_missing_file_is_an_input_error(tmp_path):
 
 def test_location_skips_comments_that_name_the_node(existing, tmp_path):
     """A curator's comment that names the node is not where the node is."""
-    from kg.validate import validate
+    from kg.validation import validate
 
     text = PREFIXES + "# fig:000-facebook-pages: the corrected value from Meta's report\nfig:000-facebook-pages io:value 950 .\n"
     path = write(tmp_path, "commented.ttl", text)

@@ -12,7 +12,7 @@ from rdflib import Dataset, Graph, URIRef
 from kg import paths
 from kg.errors import InputError
 from kg.namespaces import DOCUMENT, GRAPH, ONTOLOGY, PREFIXES
-from kg.parse import parse_file
+from kg.parsing import parse_file
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from kg import paths
-from kg.load import load, sources, union
+from kg.dataset import load, sources, union
 from kg.namespaces import ONTOLOGY
-from kg.parse import parse_file
-from kg.reason import ReasonerResult, java_available, reason
-from kg.validate import Report, load_shapes, validate_graph
+from kg.parsing import parse_file
+from kg.reasoner import ReasonerResult, java_available, reason
+from kg.validation import Report, load_shapes, validate_graph
 from kg.vocabulary import Problem, declared_terms, lint, undeclared_terms
 
 

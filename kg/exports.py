@@ -163,7 +163,7 @@ def _ontology_graph(dataset: Dataset) -> Graph:
     graph = dataset.graph(URIRef(ONTOLOGY))
     if len(graph):
         return graph
-    from kg.parse import parse_file
+    from kg.parsing import parse_file
 
     merged = Graph()
     for path in sorted(paths.ONTOLOGY_DIR.glob("*.ttl")):
@@ -172,7 +172,7 @@ def _ontology_graph(dataset: Dataset) -> Graph:
 
 
 def _shapes_graph() -> Graph:
-    from kg.validate import load_shapes
+    from kg.validation import load_shapes
 
     return load_shapes()
 
@@ -186,7 +186,7 @@ def select(
 ) -> dict[URIRef, Graph]:
     """The graphs an export holds, by name: the chosen data graphs (default: all), the
     ontology and the shapes if asked for, and always the VoID/DCAT description."""
-    from kg.describe import describe
+    from kg.description import describe
 
     if graphs is None:
         names = data_graph_names(dataset)
@@ -748,13 +748,13 @@ def context_text(ontology: Graph) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m kg.export --write-context``: regenerate ``kg/data/context.jsonld`` from
+    """``python -m kg.exports --write-context``: regenerate ``kg/data/context.jsonld`` from
     the ontology."""
     import argparse
 
-    from kg.load import load
+    from kg.dataset import load
 
-    parser = argparse.ArgumentParser(prog="python -m kg.export", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m kg.exports", description=main.__doc__)
     parser.add_argument("--write-context", action="store_true", help=f"write {CONTEXT_FILE}")
     args = parser.parse_args(argv)
     if not args.write_context:

@@ -25,7 +25,7 @@ from kg import paths
 from kg.errors import InputError, UsageError
 from kg.files import write_atomic
 from kg.namespaces import DOCUMENT, IO
-from kg.validate import Report, read_batch, validate
+from kg.validation import Report, read_batch, validate
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
@@ -82,7 +82,7 @@ def appended_block(graph: Graph, *, sources: Sequence[str]) -> str:
     node labels carry a digest of the block, so two appended blocks never share one."""
     import hashlib
 
-    from kg.export import ExportFormat, canonical_quads, serialize
+    from kg.exports import ExportFormat, canonical_quads, serialize
 
     lines = serialize(canonical_quads({DOCUMENT["batch"]: graph}), ExportFormat.NTRIPLES).decode("utf-8")
     digest = hashlib.sha256(lines.encode("utf-8")).hexdigest()[:8]
@@ -93,7 +93,7 @@ def appended_block(graph: Graph, *, sources: Sequence[str]) -> str:
 
 def new_file(graph: Graph, *, name: str, sources: Sequence[str]) -> str:
     """A deterministic Turtle file for a new named graph."""
-    from kg.export import ExportFormat, canonical_quads, serialize
+    from kg.exports import ExportFormat, canonical_quads, serialize
 
     body = serialize(canonical_quads({DOCUMENT[name]: graph}), ExportFormat.TURTLE).decode("utf-8")
     header = (
@@ -113,7 +113,7 @@ def add(
 ) -> AddResult:
     """Validate ``files`` against the graph in ``data_dir`` and, only if they conform, add
     them as the named graph ``name`` (a new file, or merged into the existing one)."""
-    from kg.load import load
+    from kg.dataset import load
 
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
     batch = read_batch(files, format=format)

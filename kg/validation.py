@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from kg import paths
-from kg.parse import parse_file
+from kg.parsing import parse_file
 
 
 class Severity(str, Enum):
@@ -164,11 +164,34 @@ def _results(report: Graph, data: Graph):
             focus=_short(data, focus),
             path=_path(report, report.value(node, SH.resultPath), data),
             value=_short(data, report.value(node, SH.value)),
-            message="; ".join(messages) or "(no message)",
+            message=shorten("; ".join(messages)) or "(no message)",
             shape=_short(data, report.value(node, SH.sourceShape)),
             label=_label(data, focus),
-            terms=(focus, report.value(node, SH.resultPath), report.value(node, SH.value), report.value(node, SH.sourceShape)),
+            terms=(focus, report.value(node, SH.resultPath), report.value(node, SH.value),
+                   report.value(node, SH.sourceShape), report.value(node, SH.sourceConstraintComponent)),
         )
+
+
+def shorten(text: str) -> str:
+    """``text`` with the full IRIs of iokg's namespaces written as prefixed names (pySHACL
+    fills ``{?value}`` in messages with full IRIs)."""
+    import re
+
+    from kg.namespaces import PREFIXES
+
+    def short(match):
+        iri = match.group(0)
+        best = None
+        for prefix, namespace in PREFIXES.items():
+            ns = str(namespace)
+            if iri.startswith(ns) and len(iri) > len(ns) and (best is None or len(ns) > len(str(PREFIXES[best]))):
+                best = prefix
+        if best is None:
+            return iri
+        local = iri[len(str(PREFIXES[best])):]
+        return f"{best}:{local}" if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", local) and not local.endswith(".") else iri
+
+    return re.sub(r"https?://[^\s<>\"'(),;]+[A-Za-z0-9_/#-]", short, text)
 
 
 # Validating new assertions in the context of the graph -------------------------------
@@ -186,6 +209,7 @@ MAX_LITERAL = 10_000
 TERMS_SHAPE = "iokg:DeclaredTerms"
 LITERAL_SHAPE = "iokg:LiteralSize"
 ONTOLOGY_SHAPE = "iokg:OntologyUnchanged"
+DANGLING_SHAPE = "iokg:DanglingReference"
 ILL_TYPED_SHAPE = "iokg:IllTypedLiteral"
 
 
@@ -199,14 +223,14 @@ class Batch:
 
     @property
     def graph(self) -> Graph:
-        from kg.load import union
+        from kg.dataset import union
 
         return union(self.dataset)
 
 
 def read_batch(files: Sequence[Path | str], *, format=None) -> Batch:
     """Read input files (any supported RDF format) into one :class:`Batch`."""
-    from kg.parse import read_input
+    from kg.parsing import read_input
 
     if not files:
         raise InputError("no input files given")
@@ -396,6 +420,48 @@ def _term_results(new: Graph, ontology: Graph) -> list[Result]:
     return sorted(results)
 
 
+#: Instance namespaces whose IRIs must be described somewhere (a reference to one that
+#: exists nowhere is a dangling reference).
+def _instance_namespaces() -> tuple[str, ...]:
+    from kg.namespaces import (
+        ACTOR, CLAIM, COUNTRY, DOCUMENT, FIGURE, NARRATIVE, OPERATION, PLATFORM, RESPONSE, TARGET, TECHNIQUE, DISARM,
+    )
+
+    return tuple(str(n) for n in (ACTOR, CLAIM, COUNTRY, DOCUMENT, FIGURE, NARRATIVE, OPERATION, PLATFORM, RESPONSE, TARGET, TECHNIQUE, DISARM))
+
+
+def _dangling_results(new: Graph, graph: "View", ontology: Graph) -> list[Result]:
+    """References from the new assertions to iokg nodes that exist nowhere (neither in the
+    graph nor in the input), with the closest existing node of the same kind."""
+    import difflib
+
+    namespaces = _instance_namespaces()
+    results = set()
+    for s, p, o in new:
+        if p == RDF.type or not isinstance(o, URIRef) or not str(o).startswith(namespaces):
+            continue
+        if next(iter(graph.triples((o, None, None))), None) is not None:
+            continue
+        namespace = next(n for n in sorted(namespaces, key=len, reverse=True) if str(o).startswith(n))
+        known = {str(x)[len(namespace):]: x for x in _subjects_in(graph, namespace)}
+        close = difflib.get_close_matches(str(o)[len(namespace):], list(known), n=1, cutoff=0.75)
+        message = f"{shorten(str(o))} exists nowhere, neither in the graph nor in the input"
+        if close:
+            message += f" — did you mean {shorten(str(known[close[0]]))}?"
+        results.add(Result(Severity.VIOLATION, _short(ontology, s), _short(ontology, p), _short(ontology, o),
+                           message, DANGLING_SHAPE, terms=(s, p, o, None, None)))
+    return sorted(results)
+
+
+def _subjects_in(graph: "View", namespace: str):
+    seen = set()
+    for g in graph.graphs:
+        for subject in g.subjects(RDF.type, None):
+            if isinstance(subject, URIRef) and str(subject).startswith(namespace) and subject not in seen:
+                seen.add(subject)
+                yield subject
+
+
 def validate(
     data: "Batch | Graph | Dataset | Path | str | Sequence[Path | str]",
     *,
@@ -413,7 +479,7 @@ def validate(
     assertions can affect (same verdict as a full validation, in time that grows with the
     batch, not the graph).
     """
-    from kg.load import load, union
+    from kg.dataset import load, union
     from kg.namespaces import ONTOLOGY
 
     if isinstance(data, Batch):
@@ -427,7 +493,7 @@ def validate(
     ontology = existing.graph(URIRef(ONTOLOGY))
     shapes = shapes if shapes is not None else load_shapes()
     new = batch.graph
-    results = _term_results(new, ontology)
+    results = _term_results(new, ontology) + _dangling_results(new, View([existing, new]), ontology)
     if incremental:
         # Validate only the part of the graph the affected nodes can read, before and after
         # the batch, and keep the results on affected nodes. Nothing here copies or scans
@@ -450,7 +516,7 @@ def validate(
     old = {_key(r) for r in before}
     results += [r for r in after if _key(r) not in old]
     labels = View([existing, new], namespaces=ontology.namespace_manager)
-    located = [_with_location(batch, labels, r) for r in results]
+    located = sorted({_with_location(batch, labels, r) for r in results})
     conforms = not any(r.severity is Severity.VIOLATION for r in located)
     return Report(conforms=conforms, results=sorted(located))
 
@@ -522,7 +588,7 @@ def report_graph(report: Report) -> Graph:
         graph.add((node, RDF.type, SH.ValidationResult))
         graph.add((node, SH.resultSeverity, SH[result.severity.value]))
         graph.add((node, SH.resultMessage, Literal(result.message)))
-        focus, path, value, shape = (tuple(result.terms) + (None,) * 4)[:4]
+        focus, path, value, shape, component = (tuple(result.terms) + (None,) * 5)[:5]
         if focus is not None:
             graph.add((node, SH.focusNode, focus))
         if isinstance(path, URIRef):
@@ -531,6 +597,11 @@ def report_graph(report: Report) -> Graph:
             graph.add((node, SH.value, value))
         if isinstance(shape, URIRef):
             graph.add((node, SH.sourceShape, shape))
+        elif result.shape.startswith("iokg:"):
+            # A check of iokg's own, outside SHACL: named in the iokg namespace.
+            graph.add((node, SH.sourceShape, URIRef("https://w3id.org/iokg/shapes#" + result.shape[5:])))
+        graph.add((node, SH.sourceConstraintComponent, component if isinstance(component, URIRef)
+                   else URIRef("https://w3id.org/iokg/shapes#" + (result.shape[5:] if result.shape.startswith("iokg:") else "Check") + "Component")))
     return graph
 
 

@@ -73,7 +73,7 @@ _EXAMPLE_CLASSES = (
 
 def _slug(iri: str) -> str:
     """A readable, IRI-safe slug of a class or property IRI: ``io-InfluenceOperation``."""
-    from kg.export import EXPORT_PREFIXES
+    from kg.exports import EXPORT_PREFIXES
 
     for name, namespace in sorted(EXPORT_PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         if iri.startswith(namespace) and iri != namespace:
@@ -140,7 +140,7 @@ class _Counts:
 
 def describe(dataset: Dataset) -> Graph:
     """The VoID/DCAT description of the data graphs of ``dataset`` (see the module)."""
-    from kg.export import EXPORT_PREFIXES, ExportFormat, data_graph_names
+    from kg.exports import EXPORT_PREFIXES, ExportFormat, data_graph_names
 
     description = Graph()
     for name, namespace in EXPORT_PREFIXES.items():

@@ -332,7 +332,7 @@ def run(
 def _dataset(dataset: Dataset | None) -> Dataset:
     if dataset is not None:
         return dataset
-    from kg.load import load
+    from kg.dataset import load
 
     return load()
 
