@@ -28,11 +28,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from enum import Enum
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import FOAF, OWL, RDF, RDFS, SKOS
 
 from kg import paths
+from kg.terms import to_oxigraph
 from kg.files import write_atomic  # noqa: F401  (re-exported)
 from kg.errors import InputError, UsageError
 from kg.namespaces import BASE, DOCUMENT, GRAPH, IO, ONTOLOGY, PREFIXES
@@ -211,22 +212,6 @@ def select(
 # Canonical statements -----------------------------------------------------------------
 
 
-def _ox_term(term):
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot export term {term!r}")
-
-
 def term_key(term) -> tuple[int, str]:
     """The sort key of a pyoxigraph term: IRIs (by IRI), then blank nodes (by label), then
     literals (by their N-Triples form)."""
@@ -253,7 +238,7 @@ def canonical_quads(graphs: dict[URIRef, Graph]) -> list:
     for name, graph in graphs.items():
         graph_name = ox.NamedNode(str(name))
         for s, p, o in graph:
-            dataset.add(ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), graph_name))
+            dataset.add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return sorted(dataset, key=_sort_key)
 

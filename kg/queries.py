@@ -22,6 +22,7 @@ from rdflib.namespace import XSD
 
 from kg import paths
 from kg.errors import UsageError
+from kg.terms import to_oxigraph, to_rdflib
 from kg.namespaces import PREFIXES
 
 _PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
@@ -278,37 +279,6 @@ def to_store(dataset: Dataset):
     return store
 
 
-def _ox_term(term):
-    import pyoxigraph
-
-    if isinstance(term, URIRef):
-        return pyoxigraph.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return pyoxigraph.BlankNode(str(term))
-    if term.language:
-        return pyoxigraph.Literal(str(term), language=term.language)
-    if term.datatype:
-        return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
-    return pyoxigraph.Literal(str(term))
-
-
-def _rdflib_term(term):
-    import pyoxigraph
-
-    if term is None:
-        return None
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    if datatype == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
-
-
 def run(
     text: str,
     *,
@@ -367,7 +337,7 @@ def _run_oxigraph(text: str, store, bindings) -> Rows:
     # in a FILTER cannot be bound with them: bind it with a VALUES block opening the
     # query's outer group instead, its terms written by pyoxigraph's own serializer (a
     # value stays a term, never query text).
-    text = with_values(text, {str(k): _ox_term(v) for k, v in bindings.items()})
+    text = with_values(text, {str(k): to_oxigraph(v) for k, v in bindings.items()})
     # The default graph is the merge of all graphs: the store's default graph when it holds
     # it (see ``to_store``), else the union of the named graphs.
     merged = next(iter(store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())), None)
@@ -384,10 +354,10 @@ def _run_oxigraph(text: str, store, bindings) -> Rows:
     if isinstance(result, pyoxigraph.QueryTriples):
         graph = Graph()
         for triple in result:
-            graph.add((_rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)))
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return Rows([], [], graph=graph)
     variables = [v.value for v in result.variables]
-    rows = [tuple(_rdflib_term(solution[v]) for v in variables) for solution in result]
+    rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in result]
     return Rows(variables, rows)
 
 
