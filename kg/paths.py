@@ -1,7 +1,7 @@
 """Where iokg's ontology, shapes, queries and data live.
 
 In a source checkout (or an editable install) they are the top-level folders of the
-repository; in an installed wheel they are packaged under ``kg/`` (see pyproject.toml).
+repository; in an installed wheel they are packaged under ``kg/resources/`` (see pyproject.toml).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ def _resource(name: str) -> Path:
     in_checkout = _ROOT / name
     if (_ROOT / "pyproject.toml").is_file() and in_checkout.is_dir():
         return in_checkout
-    return PACKAGE / name
+    return PACKAGE / "resources" / name
 
 
 ONTOLOGY_DIR = _resource("ontology")
