@@ -28,6 +28,7 @@ class CheckReport:
     reasoner: ReasonerResult | None = None
     reasoner_skipped: str = ""
     shacl: Report | None = None
+    shapes: list[str] = field(default_factory=list)  # SHACL-for-SHACL problems of the shapes
 
     @property
     def ok(self) -> bool:
@@ -35,6 +36,7 @@ class CheckReport:
             not self.lint
             and not self.terms
             and (self.reasoner is None or self.reasoner.ok)
+            and not self.shapes
             and self.shacl is not None
             and self.shacl.conforms
         )
@@ -67,7 +69,26 @@ def check(*, data_dir: Path | None = None, reasoner: bool | None = None) -> Chec
     if reasoner:
         report.reasoner = reason(Graph() + ontology)
 
+    shapes = load_shapes()
+    report.shapes = shape_problems(shapes)
     data = union(dataset)
     report.triples = len(data)
-    report.shacl = validate_graph(data, shapes=load_shapes())
+    report.shacl = validate_graph(data, shapes=shapes)
     return report
+
+
+def shape_problems(shapes: Graph) -> list[str]:
+    """The shapes checked against SHACL-for-SHACL (the W3C shapes of SHACL itself, as
+    pySHACL ships them): one line per problem, none when the shapes are well formed."""
+    from pyshacl.entrypoints import meta_validate
+    from rdflib.namespace import RDF, SH
+
+    conforms, report, _ = meta_validate(shapes, inference="none")
+    if conforms:
+        return []
+    problems = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        message = report.value(result, SH.resultMessage)
+        problems.append(f"{focus}: {message}")
+    return sorted(problems) or ["the shapes do not conform to SHACL-for-SHACL"]

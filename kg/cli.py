@@ -145,6 +145,9 @@ def _print_check(report, out=sys.stdout, *, verbose: bool = False) -> None:
     print(f"declared terms: {'ok' if not report.terms else f'{len(report.terms)} problem(s)'}", file=out)
     for problem in report.terms:
         print(f"  {problem}", file=out)
+    print(f"shapes (SHACL-for-SHACL): {'ok' if not report.shapes else f'{len(report.shapes)} problem(s)'}", file=out)
+    for problem in report.shapes:
+        print(f"  {problem}", file=out)
     if report.reasoner is None:
         print(f"HermiT: skipped: {report.reasoner_skipped}", file=out)
     elif report.reasoner.ok:

@@ -30,7 +30,7 @@ _SD_NAMED_GRAPH = URIRef(str(SD) + "NamedGraph")
 
 #: The dataset the description is about.
 DATASET = URIRef(BASE + "dataset")
-#: Where ``iokg serve`` answers SPARQL 1.1 queries, relative to the base: ``/sparql``.
+#: Where a served iokg answers SPARQL 1.1 queries, relative to the base: ``/sparql``.
 SPARQL_ENDPOINT = URIRef(BASE + "sparql")
 #: The publisher (and creator) of the dataset.
 PUBLISHER = URIRef(BASE + "team")
@@ -211,7 +211,7 @@ def describe(dataset: Dataset) -> Graph:
     # How to get it.
     d.add((DATASET, VOID.sparqlEndpoint, SPARQL_ENDPOINT))
     d.add((SPARQL_ENDPOINT, RDF.type, DCAT.DataService))
-    d.add((SPARQL_ENDPOINT, DCTERMS.title, Literal("iokg SPARQL 1.1 endpoint (iokg serve)", lang="en")))
+    d.add((SPARQL_ENDPOINT, DCTERMS.title, Literal("iokg SPARQL 1.1 endpoint", lang="en")))
     d.add((SPARQL_ENDPOINT, DCAT.endpointURL, SPARQL_ENDPOINT))
     d.add((SPARQL_ENDPOINT, DCAT.servesDataset, DATASET))
     d.add((SPARQL_ENDPOINT, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
