@@ -1,17 +1,27 @@
-"""Validate RDF against iokg's SHACL shapes and turn pySHACL's report into plain results."""
+"""Validate RDF against iokg's SHACL shapes and turn pySHACL's report into plain results.
+
+``validate_graph`` validates a whole graph (``iokg check``); ``validate`` validates new
+assertions in the context of the existing graph (``iokg validate``, ``iokg add``),
+incrementally: only the nodes the assertions can affect, on the part of the graph those
+nodes can read, before and after, so its cost follows the batch and not the graph.
+Reports come as text, a SHACL validation report in Turtle, or JSON.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import weakref
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from kg import paths
+from kg.errors import InputError
 from kg.parsing import parse_file
 
 
@@ -196,13 +206,6 @@ def shorten(text: str) -> str:
 
 # Validating new assertions in the context of the graph -------------------------------
 
-from collections.abc import Iterable, Sequence  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from rdflib import BNode, Dataset  # noqa: E402
-from rdflib.namespace import OWL  # noqa: E402
-
-from kg.errors import InputError  # noqa: E402
 
 #: Longest literal accepted in new assertions (characters); longer ones are errors.
 MAX_LITERAL = 10_000
