@@ -39,6 +39,7 @@ from kg.exports import (
 )
 from kg.namespaces import DCAT, DOCUMENT, GRAPH, IO, ONTOLOGY, PREFIXES, VOID
 from kg.queries import Engine, bindings, named_queries, run, to_store
+from kg.terms import to_rdflib
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "export.sha256"
@@ -83,16 +84,7 @@ def full_exports(dataset) -> dict[ExportFormat, bytes]:
 # Helpers ----------------------------------------------------------------------------------
 
 
-def rdflib_term(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+rdflib_term = to_rdflib
 
 
 def inline_context(data: bytes) -> bytes:
