@@ -7,8 +7,6 @@ packaged data.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -18,23 +16,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import IokgError
-
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "kg" / "data"
-
-PREFIXES = """\
-@prefix actor: <https://w3id.org/iokg/actor/> .
-@prefix claim: <https://w3id.org/iokg/claim/> .
-@prefix country: <https://w3id.org/iokg/country/> .
-@prefix doc: <https://w3id.org/iokg/document/> .
-@prefix fig: <https://w3id.org/iokg/figure/> .
-@prefix io: <https://w3id.org/iokg/ontology#> .
-@prefix op: <https://w3id.org/iokg/operation/> .
-@prefix platform: <https://w3id.org/iokg/platform/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix resp: <https://w3id.org/iokg/response/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-"""
+from support import DATA, PREFIXES, ROOT, digest, iokg
 
 #: A small complete incident, as docs/modelling.md encodes one: a published report (io:url
 #: instead of a file and checksum), the operation it reports, the platform's attribution, its
@@ -106,18 +88,6 @@ def figure_of_000(slug: str, value: int, measure: str, quote: str) -> str:
             io:reportedIn doc:000 ;
             io:evidence "{quote}"@nl .
     """)
-
-
-def iokg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def fresh_copy(tmp_path: Path, name: str = "data") -> Path:

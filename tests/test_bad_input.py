@@ -19,19 +19,17 @@ For every file, found by glob:
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 import shutil
 import subprocess
-import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "kg" / "data"
+from support import DATA, digest, iokg
+
 CATALOGUE = Path(__file__).resolve().parent / "bad-input"
 EXPECTED = CATALOGUE / "expected.tsv"
 COLUMNS = ["file", "command", "exit", "message", "line", "results"]
@@ -70,19 +68,6 @@ BY_FILE: dict[str, list[Expectation]] = defaultdict(list)
 for _row in ROWS:
     BY_FILE[_row.file].append(_row)
 FILES = sorted(p.name for p in CATALOGUE.glob("*") if p.is_file() and p.name != EXPECTED.name)
-
-
-def iokg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
-
-
-def digest(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file under ``folder``, by relative path (hidden files included)."""
-    return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def test_catalogue_is_complete():

@@ -4,18 +4,13 @@ a curator can take it from file to graph with ``iokg validate`` and ``iokg add``
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from support import ROOT, iokg
+
 EXAMPLES = sorted((ROOT / "examples").glob("*.ttl"))
-
-
-def iokg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def test_found_examples():

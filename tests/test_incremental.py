@@ -17,20 +17,8 @@ from rdflib import Graph
 
 from kg.dataset import load
 from kg.validation import load_shapes, validate
+from support import PREFIXES
 
-PREFIXES = """
-@prefix actor: <https://w3id.org/iokg/actor/> .
-@prefix country: <https://w3id.org/iokg/country/> .
-@prefix doc: <https://w3id.org/iokg/document/> .
-@prefix fig: <https://w3id.org/iokg/figure/> .
-@prefix claim: <https://w3id.org/iokg/claim/> .
-@prefix io: <https://w3id.org/iokg/ontology#> .
-@prefix op: <https://w3id.org/iokg/operation/> .
-@prefix platform: <https://w3id.org/iokg/platform/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix resp: <https://w3id.org/iokg/response/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-"""
 
 
 def _figure(n: int, **change: str) -> dict[str, str]:

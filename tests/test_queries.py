@@ -23,7 +23,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.dataset import load
-from kg.namespaces import ACTOR, COUNTRY, DISARM, DOCUMENT, FIGURE, IO, NARRATIVE, ONTOLOGY, OPERATION, PLATFORM, RESPONSE, TARGET
+from kg.namespaces import ACTOR, COUNTRY, DISARM, DOCUMENT, FIGURE, IO, NARRATIVE, ONTOLOGY, OPERATION, PLATFORM, RESPONSE
 from kg.queries import Engine, checks, named_queries, parse_header, query, read_query, run, to_store, with_values
 
 ROOT = Path(__file__).resolve().parents[1]

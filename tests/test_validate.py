@@ -6,8 +6,6 @@ SHACL report in Turtle, ``--strict``, and results only for what the new assertio
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -15,22 +13,12 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "kg" / "data"
+from support import DATA, PREFIXES, ROOT, iokg
+
+PREFIX_LINES = PREFIXES.count("\n")
+
 BAD = ROOT / "tests" / "bad-input"
 
-PREFIXES = """\
-@prefix actor: <https://w3id.org/iokg/actor/> .
-@prefix country: <https://w3id.org/iokg/country/> .
-@prefix doc: <https://w3id.org/iokg/document/> .
-@prefix fig: <https://w3id.org/iokg/figure/> .
-@prefix io: <https://w3id.org/iokg/ontology#> .
-@prefix op: <https://w3id.org/iokg/operation/> .
-@prefix platform: <https://w3id.org/iokg/platform/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix resp: <https://w3id.org/iokg/response/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-"""
 
 #: A new operation reported in document 000 that no attribution and no response is about:
 #: two warnings (sh:Warning), no violation.
@@ -59,10 +47,6 @@ def figure(slug: str, *, document: str = "000", operation: str = "spamouflage", 
             io:reportedIn doc:{document} ;{extra}
             io:evidence "drie pagina's"@nl .
     """)
-
-
-def iokg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -267,7 +251,7 @@ def test_part_of_a_total_of_another_document(existing, tmp_path):
         "reports this figure reports: parts and totals come from the same document."
     ]
     assert report.violations[0].focus == "fig:000-facebook-pages-core"
-    assert report.violations[0].location == f"{path}:12"
+    assert report.violations[0].location == f"{path}:{PREFIX_LINES + 2}"
 
 
 def test_part_above_an_existing_total(existing, tmp_path):
@@ -316,7 +300,7 @@ def test_new_date_of_an_existing_response_checked_against_its_documents_and_date
         "Dated both 2023-08 and 2025-07, which disagree.",
     ]
     assert {r.focus for r in report.results} == {"resp:meta-spamouflage-takedown"}
-    assert {r.location for r in report.results} == {f"{path}:11"}  # the line after the prefixes
+    assert {r.location for r in report.results} == {f"{path}:{PREFIX_LINES + 1}"}  # the line after the prefixes
     precise = write(tmp_path, "precise.ttl", PREFIXES + 'resp:meta-spamouflage-takedown io:date "2023-08-29"^^xsd:date .\n')
     assert validate(precise, against=existing).results == []
 
@@ -355,4 +339,4 @@ def test_location_skips_comments_that_name_the_node(existing, tmp_path):
     text = PREFIXES + "# fig:000-facebook-pages: the corrected value from Meta's report\nfig:000-facebook-pages io:value 950 .\n"
     path = write(tmp_path, "commented.ttl", text)
     report = validate(path, against=existing)
-    assert [r.location for r in report.results] == [f"{path}:12"]
+    assert [r.location for r in report.results] == [f"{path}:{PREFIX_LINES + 2}"]
