@@ -23,6 +23,9 @@ TARGET = Namespace(BASE + "target/")
 COUNTRY = Namespace(BASE + "country/")
 TECHNIQUE = Namespace(BASE + "technique/")
 DISARM = Namespace(BASE + "disarm/")
+STATEMENT = Namespace(BASE + "statement/")
+EVENT = Namespace(BASE + "event/")
+RULE = Namespace(BASE + "rule/")
 GRAPH = Namespace(BASE + "graph/")
 SHAPE = Namespace(BASE + "shapes#")
 
@@ -46,6 +49,9 @@ PREFIXES = {
     "country": COUNTRY,
     "tech": TECHNIQUE,
     "disarm": DISARM,
+    "stmt": STATEMENT,
+    "event": EVENT,
+    "rule": RULE,
     "graph": GRAPH,
     "iosh": SHAPE,
     "schema": SCHEMA,
