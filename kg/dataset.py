@@ -13,6 +13,7 @@ from kg import paths
 from kg.errors import InputError
 from kg.namespaces import DOCUMENT, GRAPH, ONTOLOGY, PREFIXES
 from kg.parsing import parse_file
+from kg.statements import add_statements
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def load(*, data_dir: Path | None = None, ontology: bool = True) -> Dataset:
     if not found:
         raise InputError("no document graphs found", path=(data_dir or paths.DATA_DIR) / "documents")
     add_provenance(dataset)
+    add_statements(dataset)
     return dataset
 
 
