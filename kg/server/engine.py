@@ -10,6 +10,7 @@ was doing; rdflib has no way to cancel a query in the process that runs it.
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,25 @@ class Backend:
         import rdflib.plugins.sparql
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM never fetches (and goes to Oxigraph anyway)
+        self.warm_up()
+
+    def warm_up(self) -> None:
+        """Do once here what every child would otherwise do first: import the engines' lazy
+        modules and build their parsers (a forked child inherits them ready)."""
+        from kg.server.formats import GRAPH_FORMATS, RESULT_FORMATS
+
+        for text in ("ASK { ?s ?p ?o }", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1",
+                     "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"):
+            for engine in Engine:
+                rows = run(text, dataset=self.dataset, store=self.store if engine is Engine.OXIGRAPH else None,
+                           engine=engine)
+        for choice in RESULT_FORMATS[:1] + GRAPH_FORMATS:
+            write_answer(rows if choice.rdf else Rows(["s"], []), choice=choice, max_rows=1)
+        # Everything loaded so far lives as long as the server: keep it out of the garbage
+        # collector's passes, so that a child's collection does not touch (and copy) the
+        # pages it shares with the server.
+        gc.collect()
+        gc.freeze()
 
     def reload(self) -> None:
         """Read the graph again from the data folder (after an update wrote to it) and swap

@@ -64,6 +64,16 @@ _ALIASES = {
 }
 
 
+#: Other names of formats in ``format=`` (as SPARQLWrapper, Fuseki and Virtuoso clients send them),
+#: by the kind of response: ``xml`` is SPARQL XML for results but RDF/XML for a graph.
+_FORMAT_NAMES = {
+    Kind.RESULTS: {"sparql-results+json": "json", "srj": "json", "sparql-results+xml": "xml", "srx": "xml"},
+    Kind.GRAPH: {"xml": "rdfxml", "rdf+xml": "rdfxml", "rdf": "rdfxml", "json-ld": "jsonld", "json": "jsonld",
+                 "ttl": "turtle", "n3": "turtle", "nt": "ntriples", "n-triples": "ntriples", "nq": "nquads",
+                 "n-quads": "nquads"},
+}
+
+
 class NotAcceptable(Exception):
     """No format the client accepts fits the response (HTTP 406)."""
 
@@ -105,14 +115,16 @@ def _quality(ranges: list[tuple[str, float, int]], media_type: str) -> float:
 
 def negotiate(offered: tuple[Choice, ...], *, accept: str | None, format: str | None = None) -> Choice:
     """The format of ``offered`` the request prefers: ``format`` (a name or media type) if
-    given, else the best of ``accept``; the first offered when the client states nothing.
+    it names one, else the best of ``accept``; the first offered when the client states nothing.
     Raises :class:`NotAcceptable`."""
     if format:
         wanted = _ALIASES.get(format.lower(), format.lower())
         for choice in offered:
-            if wanted in (choice.name, choice.media_type) or (choice.rdf and wanted == choice.rdf.extension):
+            names = _FORMAT_NAMES.get(choice.kind, {})
+            if wanted in (choice.name, choice.media_type) or names.get(wanted) == choice.name:
                 return choice
-        raise NotAcceptable(offered)
+        # A name this response has no format for (SPARQLWrapper sends "format=xml" along with
+        # its Accept header): the Accept header decides.
     if not accept or not accept.strip():
         return offered[0]
     ranges = parse_accept(accept)
