@@ -65,7 +65,12 @@ def effect(backend: Backend, text: str) -> Effect:
 
     store.add, store.remove = add, remove  # this process is a fork, thrown away after
     dataset.default_union = False
-    dataset.update(prepared)
+    try:
+        dataset.update(prepared)
+    except Exception as error:  # rdflib cannot insert into a Dataset's default graph, for one
+        raise UsageError(f"the update cannot be applied ({type(error).__name__}: {error}); add statements to a "
+                         "named graph (GRAPH <https://w3id.org/iokg/document/NAME> { … }), not to the default graph") \
+            from None
     return Effect(added=added, removed=removed)
 
 
