@@ -159,8 +159,16 @@
     }
   }
 
-  for (const id of ["timeline", "network"]) {
-    $(id).addEventListener("error", () => { $(id + "-figure").hidden = true; });
+  // The pictures come from the server (kg.pictures); a build without them shows none.
+  const pictures = ["timeline", "network"];
+  const hide = (id) => {
+    $(id + "-figure").hidden = true;
+    if (pictures.every((p) => $(p + "-figure").hidden)) $("pictures").hidden = true;
+  };
+  for (const id of pictures) {
+    const image = $(id);
+    if (image.complete && image.naturalWidth === 0) hide(id);
+    else image.addEventListener("error", () => hide(id));
   }
   $("run").addEventListener("click", run);
   $("query").addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) run(); });
