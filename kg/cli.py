@@ -141,7 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     sub.add_argument("--port", type=int, default=7878, help="port (default: 7878)")
-    sub.add_argument("--store", metavar="STORE", help="the store queries run on: memory (rdflib, default) or oxigraph")
+    sub.add_argument("--store", metavar="STORE", help="the store queries run on, in memory: oxigraph (default) or memory (rdflib)")
     sub.add_argument("--timeout", type=float, default=30.0, metavar="S",
                      help="seconds a query may run before it is stopped and answered 503 (default: 30)")
     sub.add_argument("--max-rows", type=int, default=10_000, metavar="N",

@@ -127,7 +127,7 @@ async def openapi_json(request: Request) -> Response:
     from kg import __version__
 
     server: Server = request.app.state.server
-    return JSONResponse(openapi(own_base=server.settings.own_base, version=__version__))
+    return JSONResponse(openapi(own_base=server.settings.own_base, version=__version__, graph=server.backend.union))
 
 
 async def context_jsonld(request: Request) -> Response:

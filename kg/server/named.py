@@ -4,8 +4,31 @@ one operation per query at ``/queries/{name}``."""
 
 from __future__ import annotations
 
+from rdflib import Graph
+
+from kg.namespaces import IO
 from kg.queries import NamedQuery, Parameter, named_queries
 from kg.server.formats import GRAPH_FORMATS, RESULT_FORMATS
+
+#: Where an example value of a parameter comes from, by the parameter's name: the first
+#: (sorted) object of this property in the graph, so examples follow the data.
+EXAMPLE_SOURCES = {"operation": IO.aboutOperation, "narrative": IO.pushesNarrative, "target": IO.targets,
+                   "sponsor": IO.sponsoredBy, "platform": IO.onPlatform, "language": IO.language}
+#: Example values of parameter types that need no graph.
+_TYPE_EXAMPLES = {"integer": "3", "decimal": "1000", "boolean": "true", "date": "2020-01-01"}
+
+
+def example_values(query: NamedQuery, graph: Graph) -> dict[str, str]:
+    """A value for every parameter of ``query`` that the graph (or the type) gives one for."""
+    values = {}
+    for parameter in query.parameters:
+        if parameter.type in _TYPE_EXAMPLES:
+            values[parameter.name] = _TYPE_EXAMPLES[parameter.type]
+        elif parameter.name in EXAMPLE_SOURCES:
+            objects = sorted(graph.objects(None, EXAMPLE_SOURCES[parameter.name]), key=str)
+            if objects:
+                values[parameter.name] = str(objects[0])
+    return values
 
 #: JSON Schema of a parameter's value, by the grlc type suffix.
 _SCHEMAS = {
@@ -41,9 +64,10 @@ def listing(*, own_base: str) -> list[dict]:
     ]
 
 
-def _operation(query: NamedQuery) -> dict:
+def _operation(query: NamedQuery, examples: dict[str, str]) -> dict:
     parameters = [
         {
+            **({"example": examples[p.name]} if p.name in examples else {}),
             "name": p.name,
             "in": "query",
             "required": p.required,
@@ -74,8 +98,8 @@ def _operation(query: NamedQuery) -> dict:
     }
 
 
-def openapi(*, own_base: str, version: str) -> dict:
-    """The OpenAPI 3.0 description of the named queries."""
+def openapi(*, own_base: str, version: str, graph: Graph | None = None) -> dict:
+    """The OpenAPI 3.0 description of the named queries (with example values from ``graph``)."""
     queries = named_queries()
     tags = sorted({tag for q in queries.values() for tag in q.tags})
     return {
@@ -89,7 +113,8 @@ def openapi(*, own_base: str, version: str) -> dict:
         },
         "servers": [{"url": own_base.rstrip("/")}],
         "tags": [{"name": tag} for tag in tags],
-        "paths": {f"/queries/{name}": _operation(q) for name, q in queries.items()},
+        "paths": {f"/queries/{name}": _operation(q, example_values(q, graph) if graph is not None else {})
+                  for name, q in queries.items()},
     }
 
 
