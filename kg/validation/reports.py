@@ -8,7 +8,7 @@ from enum import Enum
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from kg.validation.base import Report, Result
+from kg.validation.base import Report, Result, Severity
 
 
 class ReportFormat(str, Enum):
@@ -28,7 +28,11 @@ def grouped(report: Report) -> dict[str, list[Result]]:
 
 
 def report_graph(report: Report) -> Graph:
-    """The report as a standard SHACL validation report graph (only the new problems)."""
+    """The report as a standard SHACL validation report graph (only the new problems).
+
+    As the SHACL specification says, ``sh:conforms`` is false whenever there is any result,
+    whatever its severity; iokg's exit-code policy (warnings and infos fail only with
+    ``--strict``) is a separate decision, stated by the text report."""
     from kg.namespaces import PREFIXES, SHAPE
 
     graph = Graph()
@@ -36,7 +40,7 @@ def report_graph(report: Report) -> Graph:
         graph.bind(prefix, namespace, override=True)
     root = BNode("report")
     graph.add((root, RDF.type, SH.ValidationReport))
-    graph.add((root, SH.conforms, Literal(report.conforms)))
+    graph.add((root, SH.conforms, Literal(not report.results)))
     for index, result in enumerate(sorted(report.results)):
         node = BNode(f"r{index:04d}")
         graph.add((root, SH.result, node))
@@ -60,15 +64,32 @@ def report_graph(report: Report) -> Graph:
     return graph
 
 
-def format_report(report: Report, format: ReportFormat = ReportFormat.TEXT) -> str:
-    """The report as text (grouped by focus node), Turtle or JSON."""
+def verdict(report: Report, *, strict: bool = False) -> str:
+    """One line: the SHACL verdict (any result means "does not conform") and, beside it,
+    whether iokg passes the data (violations fail; warnings and infos only with ``strict``)."""
+    violations = len(report.violations)
+    counts = f"{violations} violation(s), {len(report.results) - violations} warning(s)/info"
+    if not report.results:
+        return f"conforms: {counts}"
+    if violations:
+        policy = "fails (exit 1): violations"
+    elif strict:
+        policy = "fails (exit 1): warnings and infos fail under --strict"
+    else:
+        policy = "passes (exit 0): warnings and infos fail only with --strict"
+    return f"does not conform (sh:conforms false): {counts}; iokg {policy}"
+
+
+def format_report(report: Report, format: ReportFormat = ReportFormat.TEXT, *, strict: bool = False) -> str:
+    """The report as text (grouped by focus node, ending with :func:`verdict`), Turtle or JSON."""
     format = ReportFormat(format)
     if format is ReportFormat.TURTLE:
         return report_graph(report).serialize(format="turtle")
     groups = grouped(report)
     if format is ReportFormat.JSON:
         doc = {
-            "conforms": report.conforms,
+            "conforms": report.conforms and not (strict and report.results),
+            "shacl_conforms": not report.results,
             "violations": len(report.violations),
             "results": [
                 {
@@ -97,7 +118,5 @@ def format_report(report: Report, format: ReportFormat = ReportFormat.TEXT) -> s
             if r.value:
                 detail.append(f"value {r.value}")
             lines.append(f"  {r.severity.value}: {r.message}" + (f" ({', '.join(detail)})" if detail else ""))
-    others = len(report.results) - len(report.violations)
-    verdict = "conforms" if report.conforms else "does not conform"
-    lines.append(f"{verdict}: {len(report.violations)} violation(s), {others} warning(s)/info")
+    lines.append(verdict(report, strict=strict))
     return "\n".join(lines) + "\n"

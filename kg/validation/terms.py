@@ -20,6 +20,8 @@ def term_results(new: Graph, ontology: Graph) -> list[Result]:
     from kg.vocabulary import declared_terms, suggestion, _is_io
 
     declared = declared_terms(ontology)
+    defined = {t for t in ontology.subjects() if isinstance(t, URIRef) and _is_io(t)}  # once, not per triple
+    changes = (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, RDFS.domain, RDFS.range)
     results = set()
     for s, p, o in new:
         used = [(p, "predicate")]
@@ -37,7 +39,7 @@ def term_results(new: Graph, ontology: Graph) -> list[Result]:
             results.add(Result(Severity.VIOLATION, short(ontology, s), short(ontology, p), short(ontology, o), f"{short(ontology, o)} is not a valid {short(ontology, o.datatype)}: its text cannot be read as one (a date that does not exist, letters in a number?)", ILL_TYPED_SHAPE, terms=(s, p, o, None)))
         if isinstance(o, Literal) and len(str(o)) > MAX_LITERAL:
             results.add(Result(Severity.VIOLATION, short(ontology, s), short(ontology, p), f'"{str(o)[:40]}…"', f"literal of {len(str(o))} characters; at most {MAX_LITERAL} are accepted", LITERAL_SHAPE, terms=(s, p, None, None)))
-        if isinstance(s, URIRef) and s in set(ontology.subjects()) and _is_io(s) or p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, RDFS.domain, RDFS.range):
+        if s in defined or p in changes:
             results.add(Result(Severity.VIOLATION, short(ontology, s), short(ontology, p), short(ontology, o), "new assertions may not change the ontology (add terms to ontology/ instead)", ONTOLOGY_SHAPE, terms=(s, p, o, None)))
     return sorted(results)
 
