@@ -319,7 +319,7 @@ def _validate(args) -> int:
 
     existing = load(data_dir=args.data)
     report = validate(args.files, against=existing, format=args.input_format, incremental=not args.full)
-    sys.stdout.write(format_report(report, ReportFormat(args.format)))
+    sys.stdout.write(format_report(report, ReportFormat(args.format), strict=args.strict))
     return ExitCode.VIOLATIONS if _failed(report, args.strict) else ExitCode.OK
 
 
