@@ -28,6 +28,8 @@ EVENT = Namespace(BASE + "event/")
 RULE = Namespace(BASE + "rule/")
 GRAPH = Namespace(BASE + "graph/")
 SHAPE = Namespace(BASE + "shapes#")
+#: The IRI of iokg's JSON-LD context (served from ``kg/data/context.jsonld``, never fetched).
+CONTEXT_IRI = BASE + "context.jsonld"
 
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
@@ -67,3 +69,6 @@ PREFIXES = {
     "skos": SKOS,
     "xsd": XSD,
 }
+
+#: SPARQL 1.1 Service Description (the description ``iokg serve`` gives at GET /sparql).
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
