@@ -27,6 +27,8 @@ INCIDENT = PREFIXES + textwrap.dedent("""
     doc:900 a io:SourceDocument ;
         rdfs:label "Document 900: a platform's quarterly threat report (test)"@en ;
         io:url "https://example.org/reports/threat-report-2024-q1"^^xsd:anyURI ;
+        io:retrievedOn "2024-05-03"^^xsd:date ;
+        io:sha256 "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"^^xsd:hexBinary ;
         io:language "en"^^xsd:language ;
         io:headline "Quarterly adversarial threat report"@en ;
         io:publicationDate "2024-05-02"^^xsd:date .
