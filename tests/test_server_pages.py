@@ -139,3 +139,21 @@ def test_query_page_needs_no_outside_asset(served):
             status, _, asset = fetch(reference, "*/*")
             assert status == 200 and b"http://" not in asset.replace(b"http://www.w3.org", b"") \
                 and b"https://" not in asset, reference
+
+
+def test_base_maps_iris_onto_the_server(loaded):
+    from types import SimpleNamespace
+
+    from kg.server.linked_data import description, page_html
+    from kg.server.settings import Settings
+
+    settings = Settings(base="https://kg.example.org/iokg")
+    operation = sorted(union(loaded).subjects(RDF.type, IO.InfluenceOperation), key=str)[0]
+    assert settings.local(str(operation)) == "https://kg.example.org/iokg/" + path_of(str(operation))
+    assert settings.local("http://www.wikidata.org/entity/Q148") == "http://www.wikidata.org/entity/Q148"
+    backend = SimpleNamespace(dataset=loaded, union=union(loaded))
+    html = page_html(backend, operation, description(backend, operation), local=settings.local,
+                     own_base=settings.own_base, pictures=False)
+    links = re.findall(r'href="([^"]+)"', html)
+    assert any(link.startswith("https://kg.example.org/iokg/document/") for link in links)
+    assert not [link for link in links if link.startswith(BASE)], "no link leaves for the public base"

@@ -60,7 +60,8 @@ def _render(backend: Backend, graphs: dict, format: ExportFormat) -> Answer:
     return Answer(write_graphs(graphs, format), format.media_type, count=sum(len(g) for g in graphs.values()))
 
 
-def _service_answer(backend: Backend, *, endpoint: str, update: bool, format: ExportFormat | None) -> Answer:
+def _service_answer(backend: Backend, *, endpoint: str, update: bool, format: ExportFormat | None,
+                    own_base: str) -> Answer:
     from kg.server.description import service_description
     from kg.description import DATASET
 
@@ -70,7 +71,8 @@ def _service_answer(backend: Backend, *, endpoint: str, update: bool, format: Ex
         body = (f"<h1>SPARQL 1.1 endpoint</h1><p>Send queries to <code>{escape(endpoint)}</code> "
                 f"(GET <code>?query=</code> or POST), or use the <a href=\"./\">query page</a>.</p>"
                 f"<h2>Service description</h2><pre>{escape(turtle)}</pre>")
-        return Answer(page("SPARQL endpoint", body).encode("utf-8"), "text/html; charset=utf-8", count=len(graph))
+        return Answer(page("SPARQL endpoint", body, own_base=own_base).encode("utf-8"), "text/html; charset=utf-8",
+                      count=len(graph))
     return _render(backend, {URIRef(endpoint): graph}, format)
 
 
@@ -79,18 +81,20 @@ async def service(request: Request, server, operation) -> Response:
     choice = negotiate(GRAPH_FORMATS + (HTML,), accept=request.headers.get("accept"), format=operation.format)
     endpoint = server.settings.own_base + "sparql"
     answer = await server.cached(("sd", choice.name), _service_answer, endpoint=endpoint,
-                                 update=server.settings.allow_update, format=choice.rdf)
+                                 update=server.settings.allow_update, format=choice.rdf,
+                                 own_base=server.settings.own_base)
     return respond(answer, server.settings)
 
 
-def _void_answer(backend: Backend, *, format: ExportFormat | None) -> Answer:
+def _void_answer(backend: Backend, *, format: ExportFormat | None, own_base: str) -> Answer:
     from kg.description import describe
     from kg.exports import VOID_GRAPH
 
     graphs = {VOID_GRAPH: describe(backend.dataset)}
     if format is None:
         turtle = write_graphs(graphs, ExportFormat.TURTLE).decode("utf-8")
-        html = page("Dataset description (VoID)", f"<h1>Dataset description (VoID, DCAT)</h1><pre>{escape(turtle)}</pre>")
+        html = page("Dataset description (VoID)", f"<h1>Dataset description (VoID, DCAT)</h1><pre>{escape(turtle)}</pre>",
+                    own_base=own_base)
         return Answer(html.encode("utf-8"), "text/html; charset=utf-8", count=1)
     return _render(backend, graphs, format)
 
@@ -99,7 +103,9 @@ async def void(request: Request) -> Response:
     """The VoID/DCAT description of the dataset (Turtle unless asked otherwise)."""
     server = request.app.state.server
     choice = _choice(request, GRAPH_FORMATS + (HTML,))
-    return respond(await server.cached(("void", choice.name), _void_answer, format=choice.rdf), server.settings)
+    answer = await server.cached(("void", choice.name), _void_answer, format=choice.rdf,
+                                 own_base=server.settings.own_base)
+    return respond(answer, server.settings)
 
 
 def _ontology_answer(backend: Backend, *, format: ExportFormat | None, shapes: bool) -> Answer:
