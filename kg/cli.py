@@ -148,6 +148,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (atomically) instead of standard output")
     sub.set_defaults(run=_export)
 
+    sub = commands.add_parser(
+        "plot", parents=[data], help="draw the timeline of policy responses or the network of operations as SVG",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("picture", choices=_pictures(), help="timeline: policy responses by date; "
+                     "network: operations with their sponsors, platforms and narratives")
+    sub.add_argument("--operation", metavar="IRI", help="network: only this operation (op:spamouflage or a full IRI)")
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE.svg", help="write to FILE (atomically) instead of standard output")
+    sub.set_defaults(run=_plot)
+
     sub = commands.add_parser("docs", help="write HTML documentation of the ontology and the shapes")
     sub.add_argument("-o", "--output", type=Path, metavar="DIR", required=True, help="folder to write the HTML pages to")
     sub.set_defaults(run=_docs)
@@ -383,6 +393,27 @@ def _export(args) -> int:
         sys.stdout.buffer.flush()
     else:
         write_atomic(args.output, data)
+    return ExitCode.OK
+
+
+def _pictures() -> list[str]:
+    from kg.pictures import Picture
+
+    return [p.value for p in Picture]
+
+
+def _plot(args) -> int:
+    from kg.dataset import load
+    from kg.files import write_atomic
+    from kg.pictures import draw
+    from kg.queries import expand_iri
+
+    operation = expand_iri(args.operation) if args.operation else None
+    svg = draw(args.picture, load(data_dir=args.data), operation=operation)
+    if args.output is None:
+        sys.stdout.write(svg)
+    else:
+        write_atomic(args.output, svg.encode("utf-8"))
     return ExitCode.OK
 
 
