@@ -633,32 +633,3 @@ def test_cli_export_unknown_graph_is_a_usage_error():
 def test_cli_export_unknown_format_is_a_usage_error():
     result = iokg("export", "--format", "n3")
     assert result.returncode == 2
-
-
-# Documentation --------------------------------------------------------------------------------------
-
-
-def test_docs_mention_every_class_property_and_shape(tmp_path, dataset):
-    from rdflib.namespace import OWL, SH
-
-    from kg.docs import load_shapes, node_shapes
-
-    out = tmp_path / "docs"
-    result = iokg("docs", "-o", str(out))
-    assert result.returncode == 0, result.stderr
-    pages = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.html")}
-    assert set(pages) == {"index.html", "ontology.html", "shapes.html"}
-    ontology = dataset.graph(URIRef(ONTOLOGY))
-    text = "\n".join(pages.values())
-    terms = set()
-    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual):
-        terms |= {t for t in ontology.subjects(RDF.type, kind) if str(t).startswith(str(IO))}
-    assert terms
-    missing = [t for t in terms if str(t) not in text and f'id="{str(t)[len(str(IO)):]}"' not in text]
-    assert not missing, f"not documented: {sorted(missing)}"
-    shapes = load_shapes()
-    nodes = node_shapes(shapes)
-    assert nodes, "no node shapes found in shapes/"
-    assert all(str(n) in pages["shapes.html"] for n in nodes)
-    property_shapes = {p for n in nodes for p in shapes.objects(n, SH.property) if isinstance(p, URIRef)}
-    assert all(str(p) in pages["shapes.html"] for p in property_shapes)
