@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kg.bounds import DEFAULT_TIMEOUT, Limits, using
+from kg.policy import allowing
 from kg.errors import ExitCode, InputError, IokgError, UsageError
 from kg.queries import Engine
 from kg.results import ResultFormat
@@ -20,7 +22,10 @@ from kg.results import ResultFormat
 EXIT_CODES = """exit codes:
   0  ok
   1  violations: the graph or the input does not conform
-  2  usage or input error: bad arguments, a file that cannot be read or parsed"""
+  2  usage or input error: bad arguments, a file that cannot be read or parsed,
+     something the network and file policy refuses
+  3  a bound stopped the work: --timeout, or a --limit (file size, literal size, IRI length,
+     nesting depth, entity expansion, triples, memory)"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
 
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument("--data", type=Path, metavar="DIR", help="data folder to use instead of the packaged kg/data")
+    data.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                      help="raise or lower a bound on the input (repeatable): file-size, literal-size, iri-length, "
+                           "nesting-depth, entity-expansion, triples, memory; sizes take K, M, G (see README, Limits)")
 
     sub = commands.add_parser(
         "check",
@@ -69,11 +77,17 @@ def _parser() -> argparse.ArgumentParser:
     formats.add_argument("--engine", choices=[e.value for e in Engine], default="rdflib",
                          help="SPARQL engine: rdflib (default) or oxigraph")
 
+    bounded = argparse.ArgumentParser(add_help=False)
+    bounded.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                         help=f"stop the query after this many seconds, exit 3 (default {DEFAULT_TIMEOUT:g}; 0: no bound)")
+    bounded.add_argument("--allow-remote", action="store_true",
+                         help="allow SERVICE, LOAD and FROM / FROM NAMED of graphs outside the dataset (off by default)")
+
     sub = commands.add_parser("queries", help="list the named queries with their summaries and parameters")
     sub.set_defaults(run=_queries)
 
     sub = commands.add_parser(
-        "query", parents=[data, formats], help="run a named query",
+        "query", parents=[data, formats, bounded], help="run a named query",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub.add_argument("name", help="the query's name (see 'iokg queries')")
@@ -82,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.set_defaults(run=_query)
 
     sub = commands.add_parser(
-        "sparql", parents=[data, formats], help="run ad-hoc SPARQL over the graph",
+        "sparql", parents=[data, formats, bounded], help="run ad-hoc SPARQL over the graph",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     source = sub.add_mutually_exclusive_group(required=True)
@@ -96,6 +110,9 @@ def _parser() -> argparse.ArgumentParser:
     inputs.add_argument("--input-format", metavar="FORMAT",
                         help="the input's RDF format when the extension does not tell (ttl, nt, nq, trig, jsonld, rdf)")
     inputs.add_argument("--strict", action="store_true", help="warnings and infos fail too")
+    inputs.add_argument("--context", action="append", default=[], metavar="FILE|IRI=FILE",
+                        help="a JSON-LD context the input may use: FILE at its own path, or a local copy served "
+                             "for IRI (repeatable); no other context is fetched or read")
 
     sub = commands.add_parser(
         "validate", parents=[data, inputs],
@@ -142,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     ontology.add_argument("--with-ontology", dest="with_ontology", action="store_true",
                           help="include the ontology (the default; kept for scripts)")
     sub.add_argument("--with-shapes", action="store_true", help="include the SHACL shapes (graph <https://w3id.org/iokg/shapes>)")
-    sub.add_argument("--context", choices=_context_modes(), default="inline",
+    sub.add_argument("--context", dest="jsonld_context", choices=_context_modes(), default="inline",
                      help="JSON-LD: write the context into the file (inline, default: reads offline) "
                           "or reference it by its IRI https://w3id.org/iokg/context.jsonld (iri)")
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (atomically) instead of standard output")
@@ -294,24 +311,29 @@ def _query(args) -> int:
     from kg.queries import query
 
     dataset = load(data_dir=args.data)
-    rows = query(args.name, dataset=dataset, engine=Engine(args.engine), **_params(args.param))
+    rows = query(args.name, dataset=dataset, engine=Engine(args.engine), timeout=_timeout(args), **_params(args.param))
     _print_rows(rows, args, dataset)
     return ExitCode.OK
 
 
+def _timeout(args) -> float | None:
+    if args.timeout < 0:
+        raise UsageError(f"--timeout must be a number of seconds (0: no bound), got {args.timeout:g}")
+    return args.timeout or None
+
+
 def _sparql(args) -> int:
     from kg.dataset import load
+    from kg.parsing import read_text
     from kg.queries import run
 
     if args.file is not None:
-        try:
-            text = args.file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(getattr(error, "strerror", None) or str(error), path=args.file) from None
+        text = read_text(args.file)
     else:
         text = args.text
     dataset = load(data_dir=args.data)
-    rows = run(text, dataset=dataset, engine=Engine(args.engine))
+    rows = run(text, dataset=dataset, engine=Engine(args.engine), timeout=_timeout(args),
+               allow_remote=args.allow_remote)
     _print_rows(rows, args, dataset)
     return ExitCode.OK
 
@@ -326,7 +348,7 @@ def _validate(args) -> int:
 
     existing = load(data_dir=args.data)
     report = validate(args.files, against=existing, format=args.input_format, incremental=not args.full)
-    sys.stdout.write(format_report(report, ReportFormat(args.format)))
+    sys.stdout.write(format_report(report, ReportFormat(args.format), strict=args.strict))
     return ExitCode.VIOLATIONS if _failed(report, args.strict) else ExitCode.OK
 
 
@@ -387,7 +409,7 @@ def _export(args) -> int:
     from kg.dataset import load
 
     data = export(load(data_dir=args.data), format=args.format, graphs=args.graph,
-                  with_ontology=args.with_ontology, with_shapes=args.with_shapes, context=args.context)
+                  with_ontology=args.with_ontology, with_shapes=args.with_shapes, context=args.jsonld_context)
     if args.output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -425,12 +447,28 @@ def _docs(args) -> int:
     return ExitCode.OK
 
 
+def _limits(args) -> Limits:
+    bounds = Limits()
+    for option in getattr(args, "limit", []):
+        bounds = bounds.with_option(option)
+    return bounds
+
+
+def _check_data(args) -> None:
+    """``--data`` names an existing folder: a mistyped path is an error, never created."""
+    data = getattr(args, "data", None)
+    if data is not None and not data.is_dir():
+        raise UsageError(f"--data {data}: {'not a folder' if data.exists() else 'no such folder'}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``iokg`` command line; return its exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args))
+        with using(_limits(args)), allowing(getattr(args, "context", [])):
+            _check_data(args)
+            return int(args.run(args))
     except IokgError as error:
         print(f"iokg: error: {error}", file=sys.stderr)
         return int(error.exit_code)
