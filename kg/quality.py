@@ -25,7 +25,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from kg import paths
-from kg.errors import InputError, UsageError
+from kg.errors import InputError, UsageError, member
 from kg.queries import read_query
 
 #: The folder of the QC rules and of the default profile.
@@ -228,11 +228,7 @@ def _short(iri: str) -> str:
 def format_report(result: QualityReport, format: QualityFormat | str = QualityFormat.TSV) -> str:
     """``result`` as TSV (ROBOT's columns: Level, Rule Name, Subject, Property, Value), a
     standalone HTML page, or JSON. Raises :class:`UsageError` for an unknown format."""
-    try:
-        format = QualityFormat(format)
-    except ValueError:
-        known = ", ".join(f.value for f in QualityFormat)
-        raise UsageError(f"unknown report format {format!r}; known formats: {known}") from None
+    format = member(QualityFormat, format, what="report format")
     if format is QualityFormat.JSON:
         document = {
             "rules": [{"name": r.name, "level": r.level.value, "summary": r.summary,

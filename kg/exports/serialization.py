@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
 
-from kg.errors import UsageError
+from kg.errors import member
 from kg.exports.base import EXPORT_PREFIXES, ExportFormat, JsonLdContext, canonical_quads, term_key
 from kg.exports.jsonld import write_jsonld
 from kg.exports.selection import select
@@ -36,18 +36,10 @@ def export(
     The output is deterministic: the same graphs give the same bytes on every run.
     Raises :class:`UsageError` for an unknown format, context mode or graph name.
     """
-    format = _choice(ExportFormat, format, "export format")
-    context = _choice(JsonLdContext, context, "JSON-LD context mode")
+    format = member(ExportFormat, format, what="export format")
+    context = member(JsonLdContext, context, what="JSON-LD context mode")
     selected = select(dataset, graphs=graphs, with_ontology=with_ontology, with_shapes=with_shapes)
     return serialize(canonical_quads(selected), format, context=context)
-
-
-def _choice(enum: type, value: object, what: str):
-    try:
-        return enum(value)
-    except ValueError:
-        known = ", ".join(member.value for member in enum)
-        raise UsageError(f"unknown {what} {value!r}; known: {known}") from None
 
 
 def serialize(quads: list, format: ExportFormat, *, context: JsonLdContext = JsonLdContext.INLINE) -> bytes:

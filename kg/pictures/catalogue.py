@@ -6,7 +6,7 @@ from enum import Enum
 
 from rdflib import URIRef
 
-from kg.errors import UsageError
+from kg.errors import UsageError, member
 from kg.pictures.network import network_svg
 from kg.pictures.timeline import timeline_svg
 
@@ -21,11 +21,7 @@ class Picture(str, Enum):
 def draw(picture: Picture | str, store, *, operation: URIRef | str | None = None) -> str:
     """The SVG text of ``picture`` drawn from ``store`` (``operation`` narrows the network).
     Raises :class:`UsageError` for an unknown picture, or an operation given to the timeline."""
-    try:
-        picture = Picture(picture)
-    except ValueError:
-        known = ", ".join(p.value for p in Picture)
-        raise UsageError(f"unknown picture {picture!r}; known pictures: {known}") from None
+    picture = member(Picture, picture, what="picture")
     if picture is Picture.TIMELINE:
         if operation is not None:
             raise UsageError("--operation narrows the network picture, not the timeline")

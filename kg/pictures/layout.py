@@ -108,7 +108,12 @@ def _curve(placed: Placed, edge: Edge) -> tuple[str, float, float]:
         return path, x1 + bulge * 0.75, (sy + ty) / 2
     middle = (x1 + x2) / 2
     path = f"M{number(x1)},{number(sy)} C{number(middle)},{number(sy)} {number(middle)},{number(ty)} {number(x2)},{number(ty)}"
-    return path, middle, (sy + ty) / 2
+    # The label sits a third of the way along the curve, near its source, where the curves
+    # that meet at a busy target are still apart.
+    t = 1 / 3
+    lx = (1 - t) ** 3 * x1 + 3 * (1 - t) ** 2 * t * middle + 3 * (1 - t) * t ** 2 * middle + t ** 3 * x2
+    ly = (1 - t) ** 3 * sy + 3 * (1 - t) ** 2 * t * sy + 3 * (1 - t) * t ** 2 * ty + t ** 3 * ty
+    return path, lx, ly
 
 
 def render(nodes: list[Node], edges: list[Edge], *, title: str, description: str = "",
@@ -128,13 +133,14 @@ def render(nodes: list[Node], edges: list[Edge], *, title: str, description: str
         if xs:
             body.append(element("text", heading, x=min(xs), y=38.0, class_="small"))
     body.append('<g class="edges">')
+    labels = []
     for edge in edges:
         path, lx, ly = _curve(placed, edge)
         css = "edge sub" if edge.style == "sub" else "edge"
         body.append(f'<g data-source={_q(edge.source)} data-target={_q(edge.target)}>'
-                    + element("path", d=path, class_=css)
-                    + (element("text", edge.label, x=lx, y=ly - 3, class_="small", text_anchor="middle") if edge.label else "")
-                    + "</g>")
+                    + element("path", d=path, class_=css) + "</g>")
+        if edge.label:
+            labels.append(element("text", edge.label, x=lx, y=ly - 3, class_="small halo", text_anchor="middle"))
     body.append("</g>")
     body.append('<g class="nodes">')
     for node in sorted(nodes, key=lambda n: (n.layer, placed.y[n.id], n.id)):
@@ -147,6 +153,8 @@ def render(nodes: list[Node], edges: list[Edge], *, title: str, description: str
             + "</g>"
         )
     body.append("</g>")
+    # Edge labels last, over the boxes and curves, each on a white halo.
+    body.append('<g class="labels">' + "".join(labels) + "</g>")
     width, height = placed.size
     x = MARGIN
     for group, colour in fill.items():

@@ -16,7 +16,7 @@ CHAR_WIDTH = 6.6
 
 STYLE = (
     "text{font-family:sans-serif;font-size:12px;fill:#222}"
-    ".small{font-size:10px;fill:#555}.title{font-size:15px;font-weight:bold}"
+    ".small{font-size:10px;fill:#555}.halo{paint-order:stroke;stroke:#fff;stroke-width:3px}.title{font-size:15px;font-weight:bold}"
     ".edge{fill:none;stroke:#888;stroke-width:1.2}.edge.sub{stroke-dasharray:5 3}"
     ".axis{stroke:#444;stroke-width:1}.grid{stroke:#ddd;stroke-width:1}"
     ".node rect{stroke:#333;stroke-width:1;rx:4}"
