@@ -2,7 +2,7 @@
 no broken internal link in any page, a class diagram drawn by iokg, a worked example per
 main class, the namespaces, a download of every serialization, a "cite as" block, pages
 that link each other, the title once; every page opens in headless Chromium (Debian's
-``chromium``), and a screenshot of each is kept in ``tests/artefacts/docs/`` (git-ignored;
+``chromium``), and a screenshot of each is kept in ``tests/artifacts/docs/`` (git-ignored;
 ``IOKG_ARTEFACTS`` names another folder).
 """
 
@@ -28,7 +28,7 @@ from kg.pictures.classes import main_classes
 from support import ROOT, iokg
 
 PAGES = ("index.html", "ontology.html", "shapes.html")
-ARTEFACTS = Path(os.environ.get("IOKG_ARTEFACTS", ROOT / "tests" / "artefacts")) / "docs"
+ARTEFACTS = Path(os.environ.get("IOKG_ARTEFACTS", ROOT / "tests" / "artifacts")) / "docs"
 OX_FORMAT = {
     ExportFormat.TURTLE: ox.RdfFormat.TURTLE, ExportFormat.LONGTURTLE: ox.RdfFormat.TURTLE,
     ExportFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES, ExportFormat.NQUADS: ox.RdfFormat.N_QUADS,
