@@ -4,8 +4,11 @@ child process (see :mod:`kg.server.engine`)."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import tempfile
 from functools import partial
+from pathlib import Path
 
 import anyio
 from starlette.applications import Starlette
@@ -44,6 +47,19 @@ class Server:
         self.cache: dict[tuple, Answer] = {}
         #: query texts that passed the network policy on this graph (cleared by updates)
         self.safe: set[str] = set()
+        self._docs: tempfile.TemporaryDirectory | None = None
+        self._docs_lock = asyncio.Lock()
+
+    async def docs_folder(self, build) -> Path:
+        """The folder of the documentation site, built by ``build(backend, folder=…)`` once."""
+        async with self._docs_lock:
+            if self._docs is None:
+                folder = tempfile.TemporaryDirectory(prefix="iokg-docs-")
+                async with self.gate:
+                    call = partial(self.backend.bounded, build, folder=folder.name, timeout=DOCUMENT_TIMEOUT)
+                    await anyio.to_thread.run_sync(call)
+                self._docs = folder
+        return Path(self._docs.name).resolve()
 
     async def query(self, text: str, **kwargs) -> Answer:
         """Run query ``text`` with :func:`execute`, checking the network policy once per text."""
@@ -188,6 +204,7 @@ def create_app(settings: Settings, *, backend: Backend | None = None) -> Starlet
         Route("/.well-known/void", pages.void),
         Route("/ontology", pages.ontology),
         Route("/shapes", pages.shapes),
+        Route("/docs/{path:path}", pages.docs),
         Route("/labels", pages.labels, methods=["POST"]),
         Route("/static/{file}", pages.static),
         Route("/pictures/{name}", pages.picture),
