@@ -194,6 +194,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--max-query", type=int, default=100_000, metavar="CHARS", help="longest query text (default: 100000)")
     sub.add_argument("--max-concurrent", type=int, metavar="N", help="queries run at once (default: CPUs, at least 2)")
     sub.add_argument("--max-queued", type=int, default=32, metavar="N", help="queries waiting at once; more get 503 (default: 32)")
+    sub.add_argument("--max-memory", type=int, metavar="BYTES",
+                     help="address space of the process a query runs in (it shares the server's: give the "
+                          "server's size plus the query's room); past it the query gets 503 (default: no bound)")
     sub.add_argument("--base", metavar="URL",
                      help="this server's public address; IRIs under https://w3id.org/iokg/ link to it "
                           "(default: http://HOST:PORT/)")
@@ -484,7 +487,7 @@ def _serve(args) -> int:
             raise UsageError(f"--allow-update needs a bearer token in the environment variable {UPDATE_TOKEN_VARIABLE}")
     settings = Settings(host=args.host, port=args.port, data_dir=args.data, store=args.store, timeout=args.timeout,
                         max_rows=args.max_rows, max_body=args.max_body, max_query=args.max_query, base=args.base,
-                        allow_update=args.allow_update, max_queued=args.max_queued)
+                        allow_update=args.allow_update, max_queued=args.max_queued, max_memory=args.max_memory)
     if args.max_concurrent:
         settings = replace(settings, max_concurrent=args.max_concurrent)
     print(f"iokg: serving on http://{args.host}:{args.port}/ (SPARQL at /sparql; Ctrl-C stops)", file=sys.stderr)

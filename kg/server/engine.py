@@ -123,9 +123,10 @@ class Backend:
     def graph_names(self) -> list[URIRef]:
         return self.state.graph_names
 
-    def bounded(self, function, *args, timeout: float | None, **kwargs):
-        """Run ``function(self, *args, **kwargs)`` in a child process bounded by ``timeout``."""
-        return run_bounded(function, self, *args, timeout=timeout, **kwargs)
+    def bounded(self, function, *args, timeout: float | None, memory: int | None = None, **kwargs):
+        """Run ``function(self, *args, **kwargs)`` in a child process bounded by ``timeout``
+        (seconds) and ``memory`` (bytes of address space)."""
+        return run_bounded(function, self, *args, timeout=timeout, memory=memory, **kwargs)
 
 
 def execute(
