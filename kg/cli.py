@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.errors import ExitCode, InputError, IokgError, UsageError
-from kg.queries import Engine
 from kg.results import ResultFormat
 
 EXIT_CODES = """exit codes:
@@ -36,6 +35,14 @@ def _parser() -> argparse.ArgumentParser:
 
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument("--data", type=Path, metavar="DIR", help="data folder to use instead of the packaged kg/data")
+    stored = argparse.ArgumentParser(add_help=False, parents=[data])
+    where = stored.add_mutually_exclusive_group()
+    where.add_argument("--store", metavar="STORE",
+                       help="where the graph is read from: memory (rdflib), oxigraph (in memory), oxigraph:PATH "
+                            "(on disk, kept in step with the files), or an http(s) SPARQL endpoint; "
+                            "default: the on-disk index in the user's cache")
+    where.add_argument("--endpoint", metavar="URL", help="a remote SPARQL 1.1 endpoint (same as --store URL)")
+    where.add_argument("--engine", choices=["rdflib", "oxigraph"], help=argparse.SUPPRESS)  # before --store
 
     sub = commands.add_parser(
         "check",
@@ -50,21 +57,19 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--verbose", "-v", action="store_true", help="also show SHACL info results")
     sub.set_defaults(run=_check)
 
-    sub = commands.add_parser("stats", parents=[data], help="counts per class, per named graph and per source language")
+    sub = commands.add_parser("stats", parents=[stored], help="counts per class, per named graph and per source language")
     sub.add_argument("--format", choices=["text", "json"], default="text")
     sub.set_defaults(run=_stats)
 
     formats = argparse.ArgumentParser(add_help=False)
     formats.add_argument("--format", choices=[f.value for f in ResultFormat], default="table",
                          help="table (readable, with labels; default) or a SPARQL 1.1 result format")
-    formats.add_argument("--engine", choices=[e.value for e in Engine], default="rdflib",
-                         help="SPARQL engine: rdflib (default) or oxigraph")
 
     sub = commands.add_parser("queries", help="list the named queries with their summaries and parameters")
     sub.set_defaults(run=_queries)
 
     sub = commands.add_parser(
-        "query", parents=[data, formats], help="run a named query",
+        "query", parents=[stored, formats], help="run a named query",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub.add_argument("name", help="the query's name (see 'iokg queries')")
@@ -73,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.set_defaults(run=_query)
 
     sub = commands.add_parser(
-        "sparql", parents=[data, formats], help="run ad-hoc SPARQL over the graph",
+        "sparql", parents=[stored, formats], help="run ad-hoc SPARQL over the graph",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     source = sub.add_mutually_exclusive_group(required=True)
@@ -111,13 +116,13 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = commands.add_parser(
         "overview",
-        parents=[data],
+        parents=[stored],
         help="the main job: load the graph, validate it, print a summary and the operations with their sponsors",
     )
     sub.set_defaults(run=_overview)
 
     sub = commands.add_parser(
-        "export", parents=[data],
+        "export", parents=[stored],
         help="write the graph in an RDF format, deterministically, with its VoID/DCAT description",
         description="Write the data graphs (or the chosen ones) with the dataset's VoID/DCAT description. "
                     "N-Quads, TriG and JSON-LD keep the named graphs; Turtle, N-Triples and RDF/XML get their union.",
@@ -193,10 +198,9 @@ def _print_stats(result) -> None:
 def _stats(args) -> int:
     from dataclasses import asdict
 
-    from kg.dataset import load
     from kg.counts import stats
 
-    result = stats(load(data_dir=args.data))
+    result = stats(_open(args).dataset())
     if args.format == "json":
         json.dump(asdict(result), sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -226,26 +230,31 @@ def _params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
-def _print_rows(rows, args, dataset) -> None:
-    from kg.dataset import union
-    from kg.results import write_results
+def _open(args):
+    """The store the command reads (``--store``, ``--endpoint``; ``--engine`` as before)."""
+    from kg.store import open_store
 
-    labels = union(dataset) if args.format == "table" else None
+    spec = args.endpoint or args.store or {"rdflib": "memory", "oxigraph": "oxigraph"}.get(args.engine or "")
+    return open_store(spec or None, data_dir=args.data)
+
+
+def _print_rows(rows, args, store) -> None:
+    from kg.results import iris, write_results
+
+    labels = store.labels(iris(rows)) if args.format == "table" else None
     write_results(rows, ResultFormat(args.format), sys.stdout, labels=labels)
 
 
 def _query(args) -> int:
-    from kg.dataset import load
     from kg.queries import query
 
-    dataset = load(data_dir=args.data)
-    rows = query(args.name, dataset=dataset, engine=Engine(args.engine), **_params(args.param))
-    _print_rows(rows, args, dataset)
+    store = _open(args)
+    rows = query(args.name, store=store, **_params(args.param))
+    _print_rows(rows, args, store)
     return ExitCode.OK
 
 
 def _sparql(args) -> int:
-    from kg.dataset import load
     from kg.queries import run
 
     if args.file is not None:
@@ -255,9 +264,9 @@ def _sparql(args) -> int:
             raise InputError(getattr(error, "strerror", None) or str(error), path=args.file) from None
     else:
         text = args.text
-    dataset = load(data_dir=args.data)
-    rows = run(text, dataset=dataset, engine=Engine(args.engine))
-    _print_rows(rows, args, dataset)
+    store = _open(args)
+    rows = run(text, store=store)
+    _print_rows(rows, args, store)
     return ExitCode.OK
 
 
@@ -292,11 +301,12 @@ def _add(args) -> int:
 
 
 def _overview(args) -> int:
-    from kg.dataset import load, union
     from kg.counts import stats
+    from kg.dataset import union
     from kg.validation import validate_graph
 
-    dataset = load(data_dir=args.data)
+    store = _open(args)
+    dataset = store.dataset()
     result = stats(dataset)
     report = validate_graph(union(dataset))
     print(f"iokg: {result.triples} triples, {len(result.graphs)} named graphs, "
@@ -306,12 +316,12 @@ def _overview(args) -> int:
           f"({len(report.violations)} violation(s))")
     for result_ in report.violations:
         print(f"  {result_}")
-    from kg.dataset import union
     from kg.queries import query
-    from kg.results import write_results
+    from kg.results import iris, write_results
 
     print("\nInfluence operations, their sponsors and platforms (query 'operations'):")
-    write_results(query("operations", dataset=dataset), ResultFormat.TABLE, sys.stdout, labels=union(dataset))
+    rows = query("operations", store=store)
+    write_results(rows, ResultFormat.TABLE, sys.stdout, labels=store.labels(iris(rows)))
     return ExitCode.OK if report.conforms else ExitCode.VIOLATIONS
 
 
@@ -323,9 +333,8 @@ def _export_formats() -> list[str]:
 
 def _export(args) -> int:
     from kg.exports import export, write_atomic
-    from kg.dataset import load
 
-    data = export(load(data_dir=args.data), format=args.format, graphs=args.graph,
+    data = export(_open(args).dataset(), format=args.format, graphs=args.graph,
                   with_ontology=args.with_ontology, with_shapes=args.with_shapes)
     if args.output is None:
         sys.stdout.buffer.write(data)

@@ -1,0 +1,205 @@
+"""The Oxigraph store: the graph in an embedded pyoxigraph ``Store``, in memory or on disk.
+
+Files are loaded with Oxigraph's ``bulk_load`` straight from disk (no rdflib parse). The
+default graph holds the RDF merge of the named graphs, once: pyoxigraph 0.5's
+``use_default_graph_as_union`` yields a triple once per graph that holds it (a bag, not the
+merge; oxigraph issue 1919), so COUNT and SUM would count a fact twice when two documents
+state it. Updates keep that merged default graph in step with the named graphs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from kg.errors import InputError
+from kg.namespaces import PREFIXES
+from kg.store.base import Changes, Quad, Rows, Store
+from kg.store.sparql import syntax_error, with_values
+from kg.terms import to_oxigraph, to_rdflib
+
+#: The SPARQL Update that fills the default graph with the merge of the named graphs.
+MERGE_DEFAULT = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _prefixes() -> dict[str, str]:
+    return {k: str(v) for k, v in PREFIXES.items()}
+
+
+class OxigraphStore(Store):
+    """The graph in pyoxigraph: ``OxigraphStore()`` in memory, ``OxigraphStore(path)`` on disk,
+    or ``OxigraphStore(store=pyoxigraph.Store(...))`` around an existing store."""
+
+    kind = "oxigraph"
+
+    def __init__(self, path: Path | str | None = None, *, store=None, read_only: bool = False) -> None:
+        import pyoxigraph
+
+        if store is not None:
+            self._store = store
+        elif path is None:
+            self._store = pyoxigraph.Store()
+        elif read_only:
+            self._store = pyoxigraph.Store.read_only(str(path))
+        else:
+            self._store = pyoxigraph.Store(str(path))
+        self.path = Path(path) if path is not None else None
+
+    @property
+    def native(self):
+        """The underlying ``pyoxigraph.Store``."""
+        return self._store
+
+    def load(self, sources) -> None:
+        import pyoxigraph
+
+        from kg.parsing import InputFormat
+
+        for source in sources:
+            format = InputFormat.from_name(Path(source.path).suffix or "ttl").oxigraph
+            try:
+                self._store.bulk_load(path=str(source.path), format=format, to_graph=pyoxigraph.NamedNode(str(source.graph)))
+            except SyntaxError as error:
+                raise _input_error(error, source.path) from None
+            except OSError as error:
+                raise InputError(error.strerror or str(error), path=source.path) from None
+        self.merge_default()
+
+    def derive(self) -> None:
+        """Add the derived graphs (PROV-O provenance) that ``kg.load`` adds."""
+        from kg.dataset import PROVENANCE_UPDATE
+
+        self._store.update(PROVENANCE_UPDATE)
+        self.merge_default()
+
+    def merge_default(self) -> None:
+        """Fill the default graph with the merge of the named graphs (see the module)."""
+        self._store.update(MERGE_DEFAULT)
+
+    def graphs(self) -> list[URIRef]:
+        return sorted(
+            URIRef(g.value) for g in self._store.named_graphs()
+            if next(iter(self._store.quads_for_pattern(None, None, None, g)), None) is not None
+        )
+
+    def quads(self, s=None, p=None, o=None, g=None) -> Iterator[Quad]:
+        import pyoxigraph
+
+        pattern = [None if t is None else to_oxigraph(t) for t in (s, p, o, g)]
+        for quad in self._store.quads_for_pattern(*pattern):
+            if isinstance(quad.graph_name, pyoxigraph.DefaultGraph):
+                continue
+            yield (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object), to_rdflib(quad.graph_name))
+
+    def __len__(self) -> int:
+        import pyoxigraph
+
+        return len(self._store) - sum(1 for _ in self._store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+
+    def _query(self, text: str, bindings: dict) -> Rows:
+        import pyoxigraph
+
+        # pyoxigraph's ``substitutions`` accept only projected variables, so a parameter used
+        # in a FILTER cannot be bound with them: bind it with a VALUES block opening the
+        # query's outer group instead, its terms written by pyoxigraph's own serializer (a
+        # value stays a term, never query text).
+        text = with_values(text, {str(k): to_oxigraph(v) for k, v in bindings.items()})
+        # The default graph is the merge of all graphs: the store's default graph when it
+        # holds it, else (a store filled elsewhere) the union of the named graphs.
+        merged = next(iter(self._store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())), None)
+        try:
+            result = self._store.query(text, use_default_graph_as_union=merged is None, prefixes=_prefixes())
+        except SyntaxError as error:
+            raise syntax_error(error, text) from None
+        return rows_of(result)
+
+    def _apply(self, changes: Changes) -> None:
+        import pyoxigraph
+
+        default = pyoxigraph.DefaultGraph()
+        maybe_gone: set[tuple] = set()
+        for graph, triples in changes.replaced.items():
+            name = to_oxigraph(graph)
+            maybe_gone.update((q.subject, q.predicate, q.object) for q in self._store.quads_for_pattern(None, None, None, name))
+            if self._store.contains_named_graph(name):
+                self._store.remove_graph(name)
+            new = [pyoxigraph.Quad(*map(to_oxigraph, t), name) for t in triples]
+            if new:
+                self._store.add_graph(name)
+            self._store.extend(new + [pyoxigraph.Quad(q.subject, q.predicate, q.object, default) for q in new])
+        for s, p, o, g in changes.removed:
+            triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+            self._store.remove(pyoxigraph.Quad(*triple, to_oxigraph(g)))
+            maybe_gone.add(triple)
+        added = [pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g)) for s, p, o, g in changes.added]
+        self._store.extend(added + [pyoxigraph.Quad(q.subject, q.predicate, q.object, default) for q in added])
+        for s, p, o in maybe_gone:
+            if not any(not isinstance(q.graph_name, pyoxigraph.DefaultGraph) for q in self._store.quads_for_pattern(s, p, o, None)):
+                self._store.remove(pyoxigraph.Quad(s, p, o, default))
+
+    def dump(self, format, *, graphs: Iterable[URIRef] | None = None) -> bytes:
+        import pyoxigraph
+
+        from kg.parsing import InputFormat
+
+        format = InputFormat.from_name(format) if isinstance(format, str) else InputFormat(format)
+        names = [to_oxigraph(URIRef(g)) for g in (graphs if graphs is not None else self.graphs())]
+        if format in (InputFormat.NQUADS, InputFormat.TRIG):
+            quads = (q for name in names for q in self._store.quads_for_pattern(None, None, None, name))
+            return pyoxigraph.serialize(quads, format=format.oxigraph, prefixes=_prefixes())
+        if format.oxigraph is None:  # JSON-LD: written by rdflib
+            from kg.store.memory import MemoryStore
+
+            return MemoryStore(self.dataset()).dump(format, graphs=graphs)
+        if graphs is None:
+            return self._store.dump(format=format.oxigraph, from_graph=pyoxigraph.DefaultGraph(), prefixes=_prefixes())
+        merged = pyoxigraph.Store()
+        merged.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object) for name in names
+                      for q in self._store.quads_for_pattern(None, None, None, name))
+        return merged.dump(format=format.oxigraph, from_graph=pyoxigraph.DefaultGraph(), prefixes=_prefixes())
+
+    def dataset(self):
+        """The named graphs as an rdflib ``Dataset``, read through N-Quads (no per-term copy)."""
+        from rdflib import Dataset
+
+        import pyoxigraph
+
+        dataset = Dataset()
+        for prefix, namespace in PREFIXES.items():
+            dataset.bind(prefix, namespace, override=True)
+
+        data = pyoxigraph.serialize(
+            (q for q in self._store if not isinstance(q.graph_name, pyoxigraph.DefaultGraph)),
+            format=pyoxigraph.RdfFormat.N_QUADS,
+        )
+        dataset.parse(data=data, format="nquads")
+        return dataset
+
+    def close(self) -> None:
+        self._store = None
+
+
+def rows_of(result) -> Rows:
+    """The ``Rows`` of a pyoxigraph query result (solutions, boolean or triples)."""
+    import pyoxigraph
+
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        return Rows([], [], boolean=bool(result))
+    if isinstance(result, pyoxigraph.QueryTriples):
+        graph = Graph()
+        for triple in result:
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        return Rows([], [], graph=graph)
+    variables = [v.value for v in result.variables]
+    return Rows(variables, [tuple(to_rdflib(solution[v]) for v in variables) for solution in result])
+
+
+def _input_error(error: SyntaxError, path) -> InputError:
+    """An Oxigraph parse error as an input error with file, line and column."""
+    message = str(error.msg if hasattr(error, "msg") else error)
+    message = message.split(" (", 1)[0] if message.endswith(")") else message
+    message = re.sub(r"^Parser error (?:at|between) line \d+ column \d+(?: and line \d+ column \d+)?: ", "", message)
+    return InputError(message, path=path, line=error.lineno, column=error.offset)
