@@ -128,7 +128,8 @@ def _parser() -> argparse.ArgumentParser:
                     "N-Quads, TriG and JSON-LD keep the named graphs; Turtle, N-Triples and RDF/XML get their union.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub.add_argument("--format", default="turtle", choices=_export_formats(), help="RDF format (default: turtle)")
+    sub.add_argument("--format", default="turtle", choices=_ExportFormats(), metavar="FORMAT",
+                     help="RDF format: %(choices)s (default: turtle)")
     sub.add_argument("--graph", action="append", metavar="NAME",
                      help="export only this graph (repeatable): doc:000, 000, graph:reference, reference, ontology, shapes or a full IRI")
     sub.add_argument("--with-ontology", action="store_true", help="include the ontology (graph <https://w3id.org/iokg/ontology>)")
@@ -230,12 +231,12 @@ def _params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
-def _open(args):
+def _open(args, *, default: str | None = None):
     """The store the command reads (``--store``, ``--endpoint``; ``--engine`` as before)."""
     from kg.store import open_store
 
     spec = args.endpoint or args.store or {"rdflib": "memory", "oxigraph": "oxigraph"}.get(args.engine or "")
-    return open_store(spec or None, data_dir=args.data)
+    return open_store(spec or default, data_dir=args.data)
 
 
 def _print_rows(rows, args, store) -> None:
@@ -325,16 +326,32 @@ def _overview(args) -> int:
     return ExitCode.OK if report.conforms else ExitCode.VIOLATIONS
 
 
-def _export_formats() -> list[str]:
-    from kg.exports import ExportFormat
+class _ExportFormats:
+    """The export formats as argparse ``choices``, read from ``kg.exports.ExportFormat`` only
+    when the export command is used or its help shown (other commands do not import the
+    exporters)."""
 
-    return [f.value for f in ExportFormat]
+    def _values(self) -> list[str]:
+        from kg.exports import ExportFormat
+
+        return [f.value for f in ExportFormat]
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._values()
+
+    def __iter__(self):
+        return iter(self._values())
+
+    def __str__(self) -> str:
+        return ", ".join(self._values())
 
 
 def _export(args) -> int:
     from kg.exports import export, write_atomic
 
-    data = export(_open(args).dataset(), format=args.format, graphs=args.graph,
+    # By default from the files through rdflib: Oxigraph keeps numbers, dates and booleans by
+    # value (3500.0 comes back as "3500"^^xsd:decimal), the export keeps the files' forms.
+    data = export(_open(args, default="memory").dataset(), format=args.format, graphs=args.graph,
                   with_ontology=args.with_ontology, with_shapes=args.with_shapes)
     if args.output is None:
         sys.stdout.buffer.write(data)

@@ -9,7 +9,6 @@ import json
 from enum import Enum
 from collections.abc import Mapping
 from typing import TextIO
-from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
@@ -135,6 +134,8 @@ def _json(rows: Rows) -> str:
 
 
 def _xml_term(term) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
     if isinstance(term, URIRef):
         return f"<uri>{escape(str(term))}</uri>"
     if isinstance(term, BNode):
@@ -147,6 +148,8 @@ def _xml_term(term) -> str:
 
 
 def _xml(rows: Rows) -> str:
+    from xml.sax.saxutils import quoteattr
+
     lines = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
     lines += [f"    <variable name={quoteattr(v)}/>" for v in rows.variables]
     lines.append("  </head>")

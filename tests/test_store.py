@@ -5,10 +5,12 @@ union default graph); updates, dumps, labels and parse errors behave the same wa
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -27,9 +29,6 @@ from test_queries import EXTRA_CASES, GOLDEN_PARAMS, list_columns, term_key
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-OXIGRAPH_SERVER = shutil.which("oxigraph") or str(Path(os.__file__).parent.parent.parent / "bin" / "oxigraph")
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -40,7 +39,8 @@ def _free_port() -> int:
 def servers(tmp_path_factory):
     """Two Oxigraph servers from the PyPI ``oxigraph`` package: a plain one and one serving
     the union of its graphs as its default graph. Yields their query URLs."""
-    binary = shutil.which("oxigraph")
+    beside = Path(sys.executable).parent / "oxigraph"
+    binary = str(beside) if beside.exists() else shutil.which("oxigraph")
     assert binary, "the oxigraph server (PyPI 'oxigraph', in the [test] extra) is not installed"
     processes, urls = [], {}
     try:
@@ -266,3 +266,127 @@ def test_remote_credentials_are_sent_and_never_shown(monkeypatch, servers):
         store.query("ASK { ?s ?p ?o }")
     assert seen.get("Authorization") == "Bearer s3cret-token"
     assert "s3cret" not in str(error.value) and "s3cret" not in repr(store)
+
+
+# The on-disk index ---------------------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "meta-2022-09-russia.ttl"
+COUNT_DOCUMENTS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'https://w3id.org/iokg/document/')) }"
+
+
+@pytest.fixture()
+def data_copy(tmp_path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "kg" / "data", copy)
+    return copy
+
+
+def _ground(store) -> set:
+    from rdflib import BNode
+
+    return {q for q in store.quads() if not isinstance(q[0], BNode) and not isinstance(q[2], BNode)}
+
+
+def _documents(data_dir: Path) -> int:
+    return int(open_store(None, data_dir=data_dir).query(COUNT_DOCUMENTS).rows[0][0])
+
+
+def test_index_is_reused_and_rebuilt_when_a_file_changes(data_copy, tmp_path):
+    from kg.store import index
+
+    assert index.status(data_dir=data_copy) == "missing"
+    assert _documents(data_copy) == len(list((data_copy / "documents").glob("*.ttl")))
+    assert index.status(data_dir=data_copy) == "current"
+    folder = index.location(data_dir=data_copy)
+    assert folder.parent == index.cache_dir() and str(folder).startswith(os.environ["XDG_CACHE_HOME"])
+    built = json.loads((folder / "state.json").read_text())["store"]
+    _documents(data_copy)
+    assert json.loads((folder / "state.json").read_text())["store"] == built, "an unchanged graph is not rebuilt"
+    shutil.copy(EXAMPLE, data_copy / "documents" / "950.ttl")
+    assert index.status(data_dir=data_copy) == "stale"
+    assert _documents(data_copy) == len(list((data_copy / "documents").glob("*.ttl")))
+    assert json.loads((folder / "state.json").read_text())["store"] != built
+    assert index.clear(data_dir=data_copy) == [folder] and index.status(data_dir=data_copy) == "missing"
+
+
+def test_add_updates_the_index_in_place(data_copy):
+    from kg.curation import add
+    from kg.store import index
+
+    before = _documents(data_copy)
+    built = json.loads((index.location(data_dir=data_copy) / "state.json").read_text())["store"]
+    result = add([EXAMPLE], data_dir=data_copy)
+    assert result.path is not None, "the worked example conforms"
+    assert index.status(data_dir=data_copy) == "current", "add brought the index in step"
+    state = json.loads((index.location(data_dir=data_copy) / "state.json").read_text())
+    assert state["store"] == built, "updated in place, not rebuilt"
+    store = open_store(None, data_dir=data_copy)
+    assert int(store.query(COUNT_DOCUMENTS).rows[0][0]) == before + 1
+    fresh = open_store("oxigraph", data_dir=data_copy)
+    assert _ground(store) == _ground(fresh) and len(store) == len(fresh), \
+        "the updated index holds what a fresh load of the files holds"
+
+
+@pytest.mark.parametrize("where", ["before", "during"])
+def test_killed_writer_is_detected_and_repaired(data_copy, where):
+    """A writer killed between writing a file and updating the index (``before``), or
+    half-way through the update (``during``, after the store changed and before the digest
+    was recorded): the next command sees the digests differ and rebuilds."""
+    from kg.store import index
+
+    before = _documents(data_copy)
+    target = data_copy / "documents" / "950.ttl"
+    script = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from kg.files import write_atomic\n"
+        "from kg.store import index\n"
+        "index._write_state = lambda *a, **k: os.kill(os.getpid(), 9)\n"
+        "target, data = Path(sys.argv[1]), Path(sys.argv[2])\n"
+        "write_atomic(target, Path(sys.argv[3]).read_bytes())\n"
+        + ("os.kill(os.getpid(), 9)\n" if where == "before" else "")
+        + "index.update([target], data_dir=data)\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", script, str(target), str(data_copy), str(EXAMPLE)],
+                            capture_output=True, text=True)
+    assert killed.returncode == -9, killed.stderr
+    assert target.is_file(), "the file was written"
+    assert index.status(data_dir=data_copy) == "stale"
+    assert _documents(data_copy) == before + 1
+    assert index.status(data_dir=data_copy) == "current"
+
+
+# Cold start ----------------------------------------------------------------------------
+
+HEAVY = ("kg.validation", "kg.checks", "kg.reasoner", "kg.curation", "kg.docs", "pyshacl", "owlready2", "pylode", "owlrl")
+
+
+@pytest.mark.parametrize("argv", [
+    ["query", "removals-by-platform"],
+    ["sparql", "ASK { ?s ?p ?o }", "--store", "oxigraph"],
+    ["export", "--format", "nquads", "--store", "oxigraph", "-o", os.devnull],
+])
+def test_reading_commands_import_no_validator_or_reasoner(argv):
+    script = (
+        "import io, sys, contextlib\n"
+        "import kg.cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = kg.cli.main({argv!r})\n"
+        "print(code, ' '.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    code, modules = result.stdout.split(" ", 1)
+    assert code == "0", result.stderr
+    loaded = set(modules.split())
+    assert not {m for m in loaded if m.split(".")[0] in HEAVY or m in HEAVY or m.startswith(HEAVY)}
+    if argv[0] != "export":
+        assert not any(m.startswith("kg.exports") for m in loaded)
+
+
+def test_import_kg_is_lazy():
+    result = subprocess.run([sys.executable, "-c", "import sys, kg; print(sorted(m for m in sys.modules if m.startswith('kg')))"],
+                            capture_output=True, text=True)
+    assert result.stdout.strip() == "['kg']"
+    import kg
+
+    assert callable(kg.query) and callable(kg.open_store) and "validate" in dir(kg)

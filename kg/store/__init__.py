@@ -31,7 +31,7 @@ STORES = {
 #: The store commands use when none is named (the fastest measured: see README, "Stores").
 DEFAULT = "index"
 
-__all__ = ["DEFAULT", "STORES", "Rows", "Store", "implementation", "open_store"]
+__all__ = ["DEFAULT", "STORES", "Rows", "Store", "fill", "implementation", "is_endpoint", "open_store"]
 
 
 def implementation(name: str) -> type[Store]:
@@ -52,9 +52,9 @@ def open_store(spec: str | None = None, *, data_dir: Path | None = None) -> Stor
     when a data file does not parse or there are no documents.
     """
     spec = spec or DEFAULT
-    from kg.store.remote import RemoteStore, is_endpoint
-
     if is_endpoint(spec):
+        from kg.store.remote import RemoteStore
+
         return RemoteStore(spec)
     if spec == "index" or spec.startswith("oxigraph:"):
         from kg.store import index
@@ -71,6 +71,11 @@ def open_store(spec: str | None = None, *, data_dir: Path | None = None) -> Stor
     store = implementation(spec)()
     fill(store, data_dir=data_dir)
     return store
+
+
+def is_endpoint(spec: str) -> bool:
+    """Whether a store spec names a remote SPARQL endpoint (an http or https URL)."""
+    return spec.lower().startswith(("http://", "https://"))
 
 
 def fill(store: Store, *, data_dir: Path | None = None) -> None:

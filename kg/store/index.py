@@ -113,10 +113,18 @@ def rebuild(*, data_dir: Path | None = None, path: Path | None = None, files: di
     folder = Path(path) if path is not None else location(data_dir=data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     files = files if files is not None else file_digests(data_dir=data_dir)
+    # Built in memory, then written to disk by one bulk load: a bulk load per file would
+    # write (and sync) a set of table files per file.
+    import pyoxigraph
+
+    memory = OxigraphStore()
+    fill(memory, data_dir=data_dir)
+    data = memory.native.dump(format=pyoxigraph.RdfFormat.N_QUADS)
+    memory.close()
     name = f"store-{uuid.uuid4().hex[:12]}"
     store = OxigraphStore(folder / name)
     try:
-        fill(store, data_dir=data_dir)
+        store.native.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
         store.native.flush()
     except BaseException:
         store.close()

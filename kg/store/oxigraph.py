@@ -175,7 +175,16 @@ class OxigraphStore(Store):
             (q for q in self._store if not isinstance(q.graph_name, pyoxigraph.DefaultGraph)),
             format=pyoxigraph.RdfFormat.N_QUADS,
         )
-        dataset.parse(data=data, format="nquads")
+        # Literals keep the lexical form Oxigraph gives them (its canonical form: Oxigraph
+        # stores numbers, dates and booleans by value, so "3500.0"^^xsd:decimal comes back as
+        # "3500"): rdflib does not normalise them a second time.
+        import rdflib
+
+        normalize, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
+        try:
+            dataset.parse(data=data, format="nquads")
+        finally:
+            rdflib.NORMALIZE_LITERALS = normalize
         return dataset
 
     def close(self) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -313,8 +312,3 @@ class _HTTPFailure(Exception):
         super().__init__(f"HTTP {code}: {message}")
         self.code = code
         self.message = message
-
-
-def is_endpoint(spec: str) -> bool:
-    """Whether a store spec names a remote endpoint."""
-    return bool(re.match(r"^https?://", spec, re.IGNORECASE))
