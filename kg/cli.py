@@ -13,13 +13,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kg.bounds import DEFAULT_TIMEOUT, Limits, using
+from kg.policy import allowing
 from kg.errors import ExitCode, InputError, IokgError, UsageError
 from kg.results import ResultFormat
 
 EXIT_CODES = """exit codes:
   0  ok
   1  violations: the graph or the input does not conform
-  2  usage or input error: bad arguments, a file that cannot be read or parsed"""
+  2  usage or input error: bad arguments, a file that cannot be read or parsed,
+     something the network and file policy refuses
+  3  a bound stopped the work: --timeout, or a --limit (file size, literal size, IRI length,
+     nesting depth, entity expansion, triples, memory)"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
 
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument("--data", type=Path, metavar="DIR", help="data folder to use instead of the packaged kg/data")
+    data.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                      help="raise or lower a bound on the input (repeatable): file-size, literal-size, iri-length, "
+                           "nesting-depth, entity-expansion, triples, memory; sizes take K, M, G (see README, Limits)")
     stored = argparse.ArgumentParser(add_help=False, parents=[data])
     where = stored.add_mutually_exclusive_group()
     where.add_argument("--store", metavar="STORE",
@@ -65,11 +73,17 @@ def _parser() -> argparse.ArgumentParser:
     formats.add_argument("--format", choices=[f.value for f in ResultFormat], default="table",
                          help="table (readable, with labels; default) or a SPARQL 1.1 result format")
 
+    bounded = argparse.ArgumentParser(add_help=False)
+    bounded.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                         help=f"stop the query after this many seconds, exit 3 (default {DEFAULT_TIMEOUT:g}; 0: no bound)")
+    bounded.add_argument("--allow-remote", action="store_true",
+                         help="allow SERVICE, LOAD and FROM / FROM NAMED of graphs outside the dataset (off by default)")
+
     sub = commands.add_parser("queries", help="list the named queries with their summaries and parameters")
     sub.set_defaults(run=_queries)
 
     sub = commands.add_parser(
-        "query", parents=[stored, formats], help="run a named query",
+        "query", parents=[stored, formats, bounded], help="run a named query",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub.add_argument("name", help="the query's name (see 'iokg queries')")
@@ -78,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.set_defaults(run=_query)
 
     sub = commands.add_parser(
-        "sparql", parents=[stored, formats], help="run ad-hoc SPARQL over the graph",
+        "sparql", parents=[stored, formats, bounded], help="run ad-hoc SPARQL over the graph",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     source = sub.add_mutually_exclusive_group(required=True)
@@ -92,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     inputs.add_argument("--input-format", metavar="FORMAT",
                         help="the input's RDF format when the extension does not tell (ttl, nt, nq, trig, jsonld, rdf)")
     inputs.add_argument("--strict", action="store_true", help="warnings and infos fail too")
+    inputs.add_argument("--context", action="append", default=[], metavar="FILE|IRI=FILE",
+                        help="a JSON-LD context the input may use: FILE at its own path, or a local copy served "
+                             "for IRI (repeatable); no other context is fetched or read")
 
     sub = commands.add_parser(
         "validate", parents=[data, inputs],
@@ -250,23 +267,27 @@ def _query(args) -> int:
     from kg.queries import query
 
     store = _open(args)
-    rows = query(args.name, store=store, **_params(args.param))
+    rows = query(args.name, store=store, timeout=_timeout(args), **_params(args.param))
     _print_rows(rows, args, store)
     return ExitCode.OK
 
 
+def _timeout(args) -> float | None:
+    if args.timeout < 0:
+        raise UsageError(f"--timeout must be a number of seconds (0: no bound), got {args.timeout:g}")
+    return args.timeout or None
+
+
 def _sparql(args) -> int:
+    from kg.parsing import read_text
     from kg.queries import run
 
     if args.file is not None:
-        try:
-            text = args.file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(getattr(error, "strerror", None) or str(error), path=args.file) from None
+        text = read_text(args.file)
     else:
         text = args.text
     store = _open(args)
-    rows = run(text, store=store)
+    rows = run(text, store=store, timeout=_timeout(args), allow_remote=args.allow_remote)
     _print_rows(rows, args, store)
     return ExitCode.OK
 
@@ -369,12 +390,28 @@ def _docs(args) -> int:
     return ExitCode.OK
 
 
+def _limits(args) -> Limits:
+    bounds = Limits()
+    for option in getattr(args, "limit", []):
+        bounds = bounds.with_option(option)
+    return bounds
+
+
+def _check_data(args) -> None:
+    """``--data`` names an existing folder: a mistyped path is an error, never created."""
+    data = getattr(args, "data", None)
+    if data is not None and not data.is_dir():
+        raise UsageError(f"--data {data}: {'not a folder' if data.exists() else 'no such folder'}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``iokg`` command line; return its exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args))
+        with using(_limits(args)), allowing(getattr(args, "context", [])):
+            _check_data(args)
+            return int(args.run(args))
     except IokgError as error:
         print(f"iokg: error: {error}", file=sys.stderr)
         return int(error.exit_code)

@@ -25,6 +25,8 @@ TECHNIQUE = Namespace(BASE + "technique/")
 DISARM = Namespace(BASE + "disarm/")
 GRAPH = Namespace(BASE + "graph/")
 SHAPE = Namespace(BASE + "shapes#")
+#: The IRI of iokg's JSON-LD context (served from ``kg/data/context.jsonld``, never fetched).
+CONTEXT_IRI = BASE + "context.jsonld"
 
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")

@@ -250,16 +250,23 @@ def run(
     engine: Engine | str | None = None,
     bindings: dict[Variable, object] | None = None,
     timeout: float | None = None,
+    allow_remote: bool = False,
 ) -> Rows:
     """Run SPARQL ``text`` on the set union of the store's named graphs, with ``bindings``
     pre-bound.
 
     ``store`` is a :class:`kg.store.Store` (or a ``pyoxigraph.Store``); without one the
     query runs on ``dataset`` (rdflib, or Oxigraph with ``engine="oxigraph"``), else on
-    the default store of the packaged data. Raises :class:`UsageError` for malformed SPARQL
-    (with line and column); :class:`kg.errors.LimitError` past ``timeout`` seconds.
+    the default store of the packaged data. With ``timeout`` (seconds) the query runs in a
+    child process that is killed when the time is up (:func:`kg.bounds.run_bounded`).
+
+    Raises :class:`UsageError` for malformed SPARQL (with line and column) or a query the
+    engine cannot evaluate; :class:`~kg.errors.PolicyError` for ``SERVICE``, ``LOAD`` or
+    ``FROM`` outside the dataset unless ``allow_remote`` (:func:`kg.policy.guard_query`);
+    :class:`~kg.errors.LimitError` when the timeout or the memory bound stops it.
     """
-    return as_store(store, dataset=dataset, engine=engine).query(text, bindings=bindings, timeout=timeout)
+    chosen = as_store(store, dataset=dataset, engine=engine)
+    return chosen.query(text, bindings=bindings, timeout=timeout, allow_remote=allow_remote)
 
 
 def query(
@@ -272,6 +279,7 @@ def query(
     **params,
 ) -> Rows:
     """Run the named query ``name`` with keyword parameters (``kg.query("figures",
-    operation="op:spamouflage")``) on ``store`` (default: the packaged data's default store)."""
+    operation="op:spamouflage")``) on ``store`` (default: the packaged data's default store),
+    within ``timeout`` seconds when given."""
     named = get_query(name)
     return run(named.text, store=store, dataset=dataset, engine=engine, bindings=bindings(named, params), timeout=timeout)

@@ -61,6 +61,8 @@ class Store(ABC):
 
     #: The name of the implementation in the ``open_store`` table.
     kind: str = ""
+    #: The engine's name, for messages.
+    engine: str = ""
     _changes: Changes | None = None
 
     # Reading ----------------------------------------------------------------------------
@@ -104,14 +106,35 @@ class Store(ABC):
         not hold (unless ``allow_remote``); :class:`kg.errors.LimitError` when ``timeout``
         seconds pass (the query then runs in a child process that is killed).
         """
-        _guard(text, graphs=self.graphs(), allow_remote=allow_remote)
+        from kg.store.sparql import reaches_outside
+
+        if reaches_outside(text):  # only then is the parse of guard_query worth its cost
+            from kg.policy import guard_query
+
+            guard_query(text, graphs=[str(g) for g in self.graphs()], allow_remote=allow_remote)
         bindings = dict(bindings or {})
         if timeout is None:
-            return self._query(text, bindings)
-        return _bounded(self._query, text, bindings, timeout=timeout)
+            return self._evaluate(text, bindings, allow_remote)
+        from kg.bounds import limits, run_bounded
+
+        return run_bounded(self._evaluate, text, bindings, allow_remote, timeout=timeout, memory=limits().memory)
+
+    def _evaluate(self, text: str, bindings: dict, allow_remote: bool) -> Rows:
+        """``_query``, a failure of the engine turned into a clear :class:`UsageError`."""
+        from kg.errors import IokgError, UsageError
+
+        try:
+            return self._query(text, bindings, allow_remote=allow_remote)
+        except (IokgError, MemoryError):
+            raise
+        except OSError as error:  # a SERVICE or FROM that allow_remote let through, and that failed
+            raise UsageError(f"the query reached outside the dataset and that failed: {error}") from None
+        except Exception as error:  # what the engine raises for a query it cannot evaluate
+            why = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise UsageError(f"{self.engine} cannot evaluate the query: {why}") from None
 
     @abstractmethod
-    def _query(self, text: str, bindings: dict) -> Rows:
+    def _query(self, text: str, bindings: dict, *, allow_remote: bool = False) -> Rows:
         """Evaluate a guarded query (no bound of its own)."""
 
     def labels(self, iris: Iterable[URIRef], *, language: str = "en") -> dict[URIRef, str]:
@@ -194,21 +217,3 @@ class Store(ABC):
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def _guard(text: str, *, graphs: list[URIRef], allow_remote: bool) -> None:
-    """Refuse SERVICE, LOAD and FROM of graphs the store does not hold (kg.policy)."""
-    try:
-        from kg.policy import guard_query
-    except ImportError:  # kg.policy lands with the network policy (issue 8)
-        return
-    guard_query(text, graphs=[str(g) for g in graphs], allow_remote=allow_remote)
-
-
-def _bounded(function, *args, timeout: float):
-    """``function(*args)`` in a child process killed after ``timeout`` seconds (kg.bounds)."""
-    try:
-        from kg.bounds import run_bounded
-    except ImportError:  # kg.bounds lands with the resource bounds (issue 8)
-        return function(*args)
-    return run_bounded(function, *args, timeout=timeout)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from kg.errors import InputError
+from kg.errors import InputError, LimitError
 from kg.namespaces import PREFIXES
 from kg.store.base import Changes, Quad, Rows, Store
 from kg.store.sparql import syntax_error, with_values
@@ -34,6 +34,7 @@ class OxigraphStore(Store):
     or ``OxigraphStore(store=pyoxigraph.Store(...))`` around an existing store."""
 
     kind = "oxigraph"
+    engine = "Oxigraph"
 
     def __init__(self, path: Path | str | None = None, *, store=None, read_only: bool = False) -> None:
         import pyoxigraph
@@ -58,8 +59,14 @@ class OxigraphStore(Store):
 
         from kg.parsing import InputFormat
 
+        from kg import bounds, policy
+
         for source in sources:
             format = InputFormat.from_name(Path(source.path).suffix or "ttl").oxigraph
+            info = policy.check_readable(Path(source.path))  # a regular file, not a FIFO or device
+            limit = bounds.limits()
+            if info.st_size > limit.file_size:
+                raise LimitError(f"file of {info.st_size} bytes is too large {limit.hint('file_size')}", path=source.path)
             try:
                 self._store.bulk_load(path=str(source.path), format=format, to_graph=pyoxigraph.NamedNode(str(source.graph)))
             except SyntaxError as error:
@@ -99,7 +106,7 @@ class OxigraphStore(Store):
 
         return len(self._store) - sum(1 for _ in self._store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
 
-    def _query(self, text: str, bindings: dict) -> Rows:
+    def _query(self, text: str, bindings: dict, *, allow_remote: bool = False) -> Rows:
         import pyoxigraph
 
         # pyoxigraph's ``substitutions`` accept only projected variables, so a parameter used

@@ -98,6 +98,7 @@ class RemoteStore(Store):
     """A SPARQL 1.1 endpoint with the Graph Store Protocol (Oxigraph server, Fuseki, …)."""
 
     kind = "remote"
+    engine = "the endpoint"
 
     def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.url = url
@@ -249,7 +250,7 @@ class RemoteStore(Store):
                 best[iri] = key
         return {iri: key[1] for iri, key in best.items()}
 
-    def _query(self, text: str, bindings: dict) -> Rows:
+    def _query(self, text: str, bindings: dict, *, allow_remote: bool = False) -> Rows:
         text = with_values(text, {str(k): to_oxigraph(v) for k, v in bindings.items()})
         content_type, body = self._post_query(text)
         if content_type.startswith(_RESULTS) or content_type.startswith("application/json"):

@@ -113,3 +113,13 @@ def with_values(text: str, values: dict) -> str:
     return f"{text[:position]} VALUES ({names}) {{ ({terms}) }} {text[position:]}"
 
 
+
+
+#: The keywords with which a query reaches outside the dataset (see ``kg.policy``).
+_OUTSIDE = {"SERVICE", "LOAD", "FROM"}
+
+
+def reaches_outside(text: str) -> bool:
+    """Whether ``text`` has SERVICE, LOAD or FROM as a keyword (not inside a string, IRI or
+    comment): the queries ``kg.policy.guard_query`` must look at."""
+    return any(m.lastgroup == "word" and m.group().upper() in _OUTSIDE for m in _TOKEN.finditer(text))
