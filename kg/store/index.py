@@ -119,6 +119,7 @@ def rebuild(*, data_dir: Path | None = None, path: Path | None = None, files: di
 
     memory = OxigraphStore()
     fill(memory, data_dir=data_dir)
+    memory.settle()
     data = memory.native.dump(format=pyoxigraph.RdfFormat.N_QUADS)
     memory.close()
     name = f"store-{uuid.uuid4().hex[:12]}"

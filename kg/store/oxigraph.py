@@ -1,14 +1,19 @@
 """The Oxigraph store: the graph in an embedded pyoxigraph ``Store``, in memory or on disk.
 
-Files are loaded with Oxigraph's ``bulk_load`` straight from disk (no rdflib parse). The
-default graph holds the RDF merge of the named graphs, once: pyoxigraph 0.5's
+Files are loaded with Oxigraph's ``bulk_load`` straight from disk (no rdflib parse).
+
+Queries see the set union of the named graphs as their default graph. pyoxigraph 0.5's
 ``use_default_graph_as_union`` yields a triple once per graph that holds it (a bag, not the
 merge; oxigraph issue 1919), so COUNT and SUM would count a fact twice when two documents
-state it. Updates keep that merged default graph in step with the named graphs.
+state it. So after a load the store checks whether any triple is stated in two graphs: if
+none is, the union is already a set and queries use it (no copy); if one is, the merge of
+the named graphs is written once into the default graph and queries use that. Updates keep
+either state exact.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,6 +28,8 @@ from kg.terms import to_oxigraph, to_rdflib
 
 #: The SPARQL Update that fills the default graph with the merge of the named graphs.
 MERGE_DEFAULT = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+#: Whether a triple is stated in two named graphs (then the union is a bag).
+_STATED_TWICE = "ASK { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s ?p ?o } FILTER(?a != ?b) }"
 
 
 def _prefixes() -> dict[str, str]:
@@ -48,6 +55,7 @@ class OxigraphStore(Store):
         else:
             self._store = pyoxigraph.Store(str(path))
         self.path = Path(path) if path is not None else None
+        self._unsettled = False  # loaded since the last check for triples stated twice
 
     @property
     def native(self):
@@ -73,18 +81,38 @@ class OxigraphStore(Store):
                 raise _input_error(error, source.path) from None
             except OSError as error:
                 raise InputError(error.strerror or str(error), path=source.path) from None
-        self.merge_default()
+        self._unsettled = True
 
     def derive(self) -> None:
         """Add the derived graphs (PROV-O provenance) that ``kg.load`` adds."""
         from kg.dataset import PROVENANCE_UPDATE
 
         self._store.update(PROVENANCE_UPDATE)
-        self.merge_default()
+        self._unsettled = True
 
     def merge_default(self) -> None:
         """Fill the default graph with the merge of the named graphs (see the module)."""
         self._store.update(MERGE_DEFAULT)
+        self._unsettled = False
+
+    def _merged(self) -> bool:
+        """Whether the default graph holds the merge of the named graphs."""
+        import pyoxigraph
+
+        return next(iter(self._store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())), None) is not None
+
+    def changed(self) -> None:
+        """Note that quads were loaded into the native store directly (``settle`` then checks
+        for triples stated twice before the next query or dump)."""
+        self._unsettled = True
+
+    def settle(self) -> None:
+        """After a load: write the merge into the default graph if a triple is stated in two
+        graphs (see the module); nothing otherwise."""
+        if self._unsettled:
+            if not self._merged() and bool(self._store.query(_STATED_TWICE)):
+                self._store.update(MERGE_DEFAULT)
+            self._unsettled = False
 
     def graphs(self) -> list[URIRef]:
         return sorted(
@@ -115,10 +143,10 @@ class OxigraphStore(Store):
         # value stays a term, never query text).
         text = with_values(text, {str(k): to_oxigraph(v) for k, v in bindings.items()})
         # The default graph is the merge of all graphs: the store's default graph when it
-        # holds it, else (a store filled elsewhere) the union of the named graphs.
-        merged = next(iter(self._store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())), None)
+        # holds it, else the union of the named graphs (a set: no triple is in two graphs).
+        self.settle()
         try:
-            result = self._store.query(text, use_default_graph_as_union=merged is None, prefixes=_prefixes())
+            result = self._store.query(text, use_default_graph_as_union=not self._merged(), prefixes=_prefixes())
         except SyntaxError as error:
             raise syntax_error(error, text) from None
         return rows_of(result)
@@ -126,6 +154,8 @@ class OxigraphStore(Store):
     def _apply(self, changes: Changes) -> None:
         import pyoxigraph
 
+        self.settle()
+        merged = self._merged()
         default = pyoxigraph.DefaultGraph()
         maybe_gone: set[tuple] = set()
         for graph, triples in changes.replaced.items():
@@ -136,13 +166,18 @@ class OxigraphStore(Store):
             new = [pyoxigraph.Quad(*map(to_oxigraph, t), name) for t in triples]
             if new:
                 self._store.add_graph(name)
-            self._store.extend(new + [pyoxigraph.Quad(q.subject, q.predicate, q.object, default) for q in new])
+            self._store.extend(new + [pyoxigraph.Quad(q.subject, q.predicate, q.object, default) for q in new if merged])
         for s, p, o, g in changes.removed:
             triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
             self._store.remove(pyoxigraph.Quad(*triple, to_oxigraph(g)))
             maybe_gone.add(triple)
         added = [pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g)) for s, p, o, g in changes.added]
-        self._store.extend(added + [pyoxigraph.Quad(q.subject, q.predicate, q.object, default) for q in added])
+        self._store.extend(added + [pyoxigraph.Quad(q.subject, q.predicate, q.object, default) for q in added if merged])
+        if not merged:  # the union stays a set unless a new triple is now in two graphs
+            fresh = added + [q for graph in changes.replaced for q in self._store.quads_for_pattern(None, None, None, to_oxigraph(graph))]
+            if any(sum(1 for _ in self._store.quads_for_pattern(q.subject, q.predicate, q.object, None)) > 1 for q in fresh):
+                self.merge_default()
+            return
         for s, p, o in maybe_gone:
             if not any(not isinstance(q.graph_name, pyoxigraph.DefaultGraph) for q in self._store.quads_for_pattern(s, p, o, None)):
                 self._store.remove(pyoxigraph.Quad(s, p, o, default))
@@ -161,8 +196,15 @@ class OxigraphStore(Store):
             from kg.store.memory import MemoryStore
 
             return MemoryStore(self.dataset()).dump(format, graphs=graphs)
-        if graphs is None:
+        self.settle()
+        if graphs is None and self._merged():
             return self._store.dump(format=format.oxigraph, from_graph=pyoxigraph.DefaultGraph(), prefixes=_prefixes())
+        if not self._merged():
+            # No triple is in two graphs: the union is the graphs one after the other.
+            output = io.BytesIO()
+            for name in names:
+                self._store.dump(output, format=format.oxigraph, from_graph=name, prefixes=_prefixes())
+            return output.getvalue()
         merged = pyoxigraph.Store()
         merged.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object) for name in names
                       for q in self._store.quads_for_pattern(None, None, None, name))

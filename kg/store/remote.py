@@ -286,8 +286,6 @@ class RemoteStore(Store):
             self.merge_default()
 
     def dump(self, format, *, graphs: Iterable[URIRef] | None = None) -> bytes:
-        from kg.store.oxigraph import OxigraphStore
-
         return self._local(graphs).dump(format)
 
     def dataset(self):
@@ -304,7 +302,7 @@ class RemoteStore(Store):
             local.load(self.get_graph(URIRef(graph)), format=pyoxigraph.RdfFormat.N_TRIPLES,
                        to_graph=pyoxigraph.NamedNode(str(graph)))
         store = OxigraphStore(store=local)
-        store.merge_default()
+        store.changed()
         return store
 
 
