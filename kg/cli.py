@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -153,6 +154,31 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--with-shapes", action="store_true", help="include the SHACL shapes (graph <https://w3id.org/iokg/shapes>)")
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (atomically) instead of standard output")
     sub.set_defaults(run=_export)
+
+    sub = commands.add_parser(
+        "serve", parents=[data],
+        help="serve the graph: SPARQL 1.1 endpoint, Linked Data pages, named queries over HTTP, a query page",
+        description="Serve the graph over HTTP (needs the [server] extra). Read-only and bound to 127.0.0.1 "
+                    "unless told otherwise; every query is stopped past --timeout.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    sub.add_argument("--port", type=int, default=7878, help="port (default: 7878)")
+    sub.add_argument("--store", metavar="STORE", help="the store queries run on, in memory: oxigraph (default) or memory (rdflib)")
+    sub.add_argument("--timeout", type=float, default=30.0, metavar="S",
+                     help="seconds a query may run before it is stopped and answered 503 (default: 30)")
+    sub.add_argument("--max-rows", type=int, default=10_000, metavar="N",
+                     help="rows (or triples) a result holds at most; longer results are cut and say so (default: 10000)")
+    sub.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES", help="largest request body (default: 1000000)")
+    sub.add_argument("--max-query", type=int, default=100_000, metavar="CHARS", help="longest query text (default: 100000)")
+    sub.add_argument("--max-concurrent", type=int, metavar="N", help="queries run at once (default: CPUs, at least 2)")
+    sub.add_argument("--max-queued", type=int, default=32, metavar="N", help="queries waiting at once; more get 503 (default: 32)")
+    sub.add_argument("--base", metavar="URL",
+                     help="this server's public address; IRIs under https://w3id.org/iokg/ link to it "
+                          "(default: http://HOST:PORT/)")
+    sub.add_argument("--allow-update", action="store_true",
+                     help="accept SPARQL Update with the bearer token in IOKG_UPDATE_TOKEN, validated like 'iokg add'")
+    sub.set_defaults(run=_serve)
 
     sub = commands.add_parser("docs", help="write HTML documentation of the ontology and the shapes")
     sub.add_argument("-o", "--output", type=Path, metavar="DIR", required=True, help="folder to write the HTML pages to")
@@ -302,7 +328,7 @@ def _validate(args) -> int:
 
     existing = load(data_dir=args.data)
     report = validate(args.files, against=existing, format=args.input_format, incremental=not args.full)
-    sys.stdout.write(format_report(report, ReportFormat(args.format)))
+    sys.stdout.write(format_report(report, ReportFormat(args.format), strict=args.strict))
     return ExitCode.VIOLATIONS if _failed(report, args.strict) else ExitCode.OK
 
 
@@ -379,6 +405,31 @@ def _export(args) -> int:
         sys.stdout.buffer.flush()
     else:
         write_atomic(args.output, data)
+    return ExitCode.OK
+
+
+def _serve(args) -> int:
+    try:
+        from kg.server import Settings, serve
+    except ImportError as error:
+        raise UsageError(f"iokg serve needs the server extra ({error.name} is missing): "
+                         "pip install 'iokg[server]'") from None
+    from dataclasses import replace
+
+    if args.timeout <= 0 or args.max_rows <= 0 or args.max_body <= 0 or args.max_query <= 0:
+        raise UsageError("--timeout, --max-rows, --max-body and --max-query must be positive")
+    if args.allow_update:
+        from kg.server.settings import UPDATE_TOKEN_VARIABLE
+
+        if not os.environ.get(UPDATE_TOKEN_VARIABLE):
+            raise UsageError(f"--allow-update needs a bearer token in the environment variable {UPDATE_TOKEN_VARIABLE}")
+    settings = Settings(host=args.host, port=args.port, data_dir=args.data, store=args.store, timeout=args.timeout,
+                        max_rows=args.max_rows, max_body=args.max_body, max_query=args.max_query, base=args.base,
+                        allow_update=args.allow_update, max_queued=args.max_queued)
+    if args.max_concurrent:
+        settings = replace(settings, max_concurrent=args.max_concurrent)
+    print(f"iokg: serving on http://{args.host}:{args.port}/ (SPARQL at /sparql; Ctrl-C stops)", file=sys.stderr)
+    serve(settings)
     return ExitCode.OK
 
 
