@@ -64,6 +64,15 @@ def _parser() -> argparse.ArgumentParser:
     reasoner.add_argument("--reasoner", dest="reasoner", action="store_true", default=None, help="require HermiT (exit 2 without Java)")
     reasoner.add_argument("--no-reasoner", dest="reasoner", action="store_false", help="skip HermiT")
     sub.add_argument("--verbose", "-v", action="store_true", help="also show SHACL info results")
+    qc = sub.add_argument_group("ontology quality-control report (in the manner of ROBOT's report)")
+    qc.add_argument("--report", action="store_true",
+                    help="run the QC rules of queries/checks/qc/ instead of the checks, and write their findings")
+    qc.add_argument("--format", choices=_quality_formats(), default="tsv", help="report format (default: tsv)")
+    qc.add_argument("--profile", type=Path, metavar="FILE",
+                    help="rules and levels to use, one 'LEVEL<TAB>RULE' per line (default: queries/checks/qc/profile.txt)")
+    qc.add_argument("--fail-on", choices=["ERROR", "WARN", "INFO", "none"], default="ERROR",
+                    help="exit 1 when a finding is at this level or more serious (default: ERROR; none: never)")
+    qc.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE (atomically)")
     sub.set_defaults(run=_check)
 
     sub = commands.add_parser("stats", parents=[stored], help="counts per class, per named graph and per source language")
@@ -150,10 +159,28 @@ def _parser() -> argparse.ArgumentParser:
                      help="RDF format: %(choices)s (default: turtle)")
     sub.add_argument("--graph", action="append", metavar="NAME",
                      help="export only this graph (repeatable): doc:000, 000, graph:reference, reference, ontology, shapes or a full IRI")
-    sub.add_argument("--with-ontology", action="store_true", help="include the ontology (graph <https://w3id.org/iokg/ontology>)")
+    ontology = sub.add_mutually_exclusive_group()
+    ontology.add_argument("--no-ontology", dest="with_ontology", action="store_false", default=True,
+                          help="leave out the ontology (graph <https://w3id.org/iokg/ontology>, included by default: "
+                               "the named queries need its class and property hierarchy)")
+    ontology.add_argument("--with-ontology", dest="with_ontology", action="store_true",
+                          help="include the ontology (the default; kept for scripts)")
     sub.add_argument("--with-shapes", action="store_true", help="include the SHACL shapes (graph <https://w3id.org/iokg/shapes>)")
+    sub.add_argument("--context", dest="jsonld_context", choices=_context_modes(), default="inline",
+                     help="JSON-LD: write the context into the file (inline, default: reads offline) "
+                          "or reference it by its IRI https://w3id.org/iokg/context.jsonld (iri)")
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (atomically) instead of standard output")
     sub.set_defaults(run=_export)
+
+    sub = commands.add_parser(
+        "plot", parents=[stored], help="draw the timeline of policy responses or the network of operations as SVG",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("picture", choices=_pictures(), help="timeline: policy responses by date; "
+                     "network: operations with their sponsors, platforms and narratives")
+    sub.add_argument("--operation", metavar="IRI", help="network: only this operation (op:spamouflage or a full IRI)")
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE.svg", help="write to FILE (atomically) instead of standard output")
+    sub.set_defaults(run=_plot)
 
     sub = commands.add_parser(
         "serve", parents=[data],
@@ -216,8 +243,36 @@ def _print_check(report, out=sys.stdout, *, verbose: bool = False) -> None:
     print("check: ok" if report.ok else "check: FAILED", file=out)
 
 
+def _quality_formats() -> list[str]:
+    from kg.quality import QualityFormat
+
+    return [f.value for f in QualityFormat]
+
+
+def _quality_report(args) -> int:
+    from kg.files import write_atomic
+    from kg.quality import Level, format_report, report
+
+    result = report(data_dir=args.data, profile=args.profile)
+    text = format_report(result, args.format)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(args.output, text.encode("utf-8"))
+    counts = result.counts()
+    print(f"QC report: {len(result.rules)} rules, {len(result.findings)} findings "
+          + ", ".join(f"{level.value} {n}" for level, n in counts.items()), file=sys.stderr)
+    fail_on = None if args.fail_on == "none" else Level(args.fail_on)
+    return ExitCode.VIOLATIONS if result.failed(fail_on) else ExitCode.OK
+
+
 def _check(args) -> int:
     from kg.checks import check
+
+    if args.report:
+        return _quality_report(args)
+    if args.profile is not None or args.output is not None:
+        raise UsageError("--profile and -o/--output belong to --report")
 
     report = check(data_dir=args.data, reasoner=args.reasoner)
     _print_check(report, verbose=args.verbose)
@@ -393,18 +448,44 @@ class _ExportFormats:
         return ", ".join(self._values())
 
 
+def _context_modes() -> list[str]:
+    from kg.exports import JsonLdContext
+
+    return [m.value for m in JsonLdContext]
+
+
 def _export(args) -> int:
     from kg.exports import export, write_atomic
 
     # By default from the files through rdflib: Oxigraph keeps numbers, dates and booleans by
     # value (3500.0 comes back as "3500"^^xsd:decimal), the export keeps the files' forms.
     data = export(_open(args, default="memory").dataset(), format=args.format, graphs=args.graph,
-                  with_ontology=args.with_ontology, with_shapes=args.with_shapes)
+                  with_ontology=args.with_ontology, with_shapes=args.with_shapes, context=args.jsonld_context)
     if args.output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
         write_atomic(args.output, data)
+    return ExitCode.OK
+
+
+def _pictures() -> list[str]:
+    from kg.pictures import Picture
+
+    return [p.value for p in Picture]
+
+
+def _plot(args) -> int:
+    from kg.files import write_atomic
+    from kg.pictures import draw
+    from kg.queries import expand_iri
+
+    operation = expand_iri(args.operation) if args.operation else None
+    svg = draw(args.picture, _open(args), operation=operation)
+    if args.output is None:
+        sys.stdout.write(svg)
+    else:
+        write_atomic(args.output, svg.encode("utf-8"))
     return ExitCode.OK
 
 
