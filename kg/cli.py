@@ -155,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
                     "N-Quads, TriG and JSON-LD keep the named graphs; Turtle, N-Triples and RDF/XML get their union.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub.add_argument("--format", default="turtle", choices=_ExportFormats(), metavar="FORMAT",
+    sub.add_argument("--format", default="turtle", choices=_Choices("kg.exports", "ExportFormat"), metavar="FORMAT",
                      help="RDF format: %(choices)s (default: turtle)")
     sub.add_argument("--graph", action="append", metavar="NAME",
                      help="export only this graph (repeatable): doc:000, 000, graph:reference, reference, ontology, shapes or a full IRI")
@@ -166,7 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     ontology.add_argument("--with-ontology", dest="with_ontology", action="store_true",
                           help="include the ontology (the default; kept for scripts)")
     sub.add_argument("--with-shapes", action="store_true", help="include the SHACL shapes (graph <https://w3id.org/iokg/shapes>)")
-    sub.add_argument("--context", dest="jsonld_context", choices=_context_modes(), default="inline",
+    sub.add_argument("--context", dest="jsonld_context", choices=_Choices("kg.exports", "JsonLdContext"), default="inline", metavar="MODE",
                      help="JSON-LD: write the context into the file (inline, default: reads offline) "
                           "or reference it by its IRI https://w3id.org/iokg/context.jsonld (iri)")
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (atomically) instead of standard output")
@@ -428,15 +428,17 @@ def _overview(args) -> int:
     return ExitCode.OK if report.conforms else ExitCode.VIOLATIONS
 
 
-class _ExportFormats:
-    """The export formats as argparse ``choices``, read from ``kg.exports.ExportFormat`` only
-    when the export command is used or its help shown (other commands do not import the
-    exporters)."""
+class _Choices:
+    """The values of an enum as argparse ``choices``, imported only when the command that
+    takes them is used or its help shown (``iokg query`` does not import the exporters)."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
 
     def _values(self) -> list[str]:
-        from kg.exports import ExportFormat
+        import importlib
 
-        return [f.value for f in ExportFormat]
+        return [member.value for member in getattr(importlib.import_module(self.module), self.name)]
 
     def __contains__(self, value: object) -> bool:
         return value in self._values()
@@ -446,12 +448,6 @@ class _ExportFormats:
 
     def __str__(self) -> str:
         return ", ".join(self._values())
-
-
-def _context_modes() -> list[str]:
-    from kg.exports import JsonLdContext
-
-    return [m.value for m in JsonLdContext]
 
 
 def _export(args) -> int:
