@@ -487,10 +487,12 @@ def _plot(args) -> int:
 
 def _serve(args) -> int:
     try:
-        from kg.server import Settings, serve
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
     except ImportError as error:
         raise UsageError(f"iokg serve needs the server extra ({error.name} is missing): "
                          "pip install 'iokg[server]'") from None
+    from kg.server import Settings, serve
     from dataclasses import replace
 
     if args.timeout <= 0 or args.max_rows <= 0 or args.max_body <= 0 or args.max_query <= 0:
