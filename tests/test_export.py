@@ -190,6 +190,7 @@ PARAMETER_VALUES = {
     "respondent": "actor:twitter-inc",
     "document": "doc:000",
     "language": "nl",
+    "subject": "op:china-2020",
 }
 TYPE_VALUES = {"integer": "10", "decimal": "1000", "date": "2020-01-01", "boolean": "true", "string": "China"}
 
