@@ -73,10 +73,12 @@ def open_rows(path: Path) -> Iterator[tuple[list[str], Iterator[tuple[int, list[
             counter = _Counting(raw)
             reader_stream = counter
         text = io.TextIOWrapper(io.BufferedReader(reader_stream, buffer_size=1 << 20), encoding="utf-8-sig",
-                                newline="", errors="strict")
+                                newline="", errors="surrogateescape")
         reader = csv.reader(text, strict=True)
         try:
             header = next(reader, None)
+            if header and not all(map(str.isascii, header)):
+                _check_utf8(header, path, 1)
         except (csv.Error, UnicodeDecodeError, OSError, EOFError, zipfile.BadZipFile) as error:
             raise _error(error, path, 1) from None
         if not header:
@@ -112,8 +114,21 @@ def _rows(reader, path: Path) -> Iterator[tuple[int, list[str]]]:
         except (csv.Error, UnicodeDecodeError, OSError, EOFError, zipfile.BadZipFile) as error:
             raise _error(error, path, line) from None
         if row:
+            # Bytes that are not UTF-8 arrive as lone surrogates (surrogateescape), so the
+            # row that holds them is found, not the decoder's chunk.
+            if not all(map(str.isascii, row)):
+                _check_utf8(row, path, line)
             yield line, row
         line = reader.line_num + 1
+
+
+def _check_utf8(row: list[str], path: Path, line: int) -> None:
+    for field in row:
+        try:
+            field.encode("utf-8")
+        except UnicodeEncodeError as error:
+            byte = ord(field[error.start]) - 0xDC00
+            raise InputError(f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8", path=path, line=line) from None
 
 
 def _error(error: Exception, path: Path, line: int) -> InputError:
