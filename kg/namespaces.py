@@ -31,6 +31,8 @@ POST = Namespace(BASE + "post/")
 #: Named graphs of imported archive files: ``archive/<name>`` (kg/data/archives/<name>.nt).
 ARCHIVE = Namespace(BASE + "archive/")
 SHAPE = Namespace(BASE + "shapes#")
+#: The IRI of iokg's JSON-LD context (served from ``kg/data/context.jsonld``, never fetched).
+CONTEXT_IRI = BASE + "context.jsonld"
 
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
@@ -73,3 +75,6 @@ PREFIXES = {
     "skos": SKOS,
     "xsd": XSD,
 }
+
+#: SPARQL 1.1 Service Description (the description ``iokg serve`` gives at GET /sparql).
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
