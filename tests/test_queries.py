@@ -242,7 +242,8 @@ def test_standard_sparql_with_its_own_prefixes(path):
 def test_matches_golden(path, dataset, update_golden):
     name = path.stem
     rows = query(name, dataset=dataset, **GOLDEN_PARAMS.get(name, {}))
-    assert rows.rows, f"{name} returns no rows on the graph"
+    # The curated graph holds no archive: the account-level queries answer empty here.
+    assert rows.rows or name in ARCHIVE_QUERIES, f"{name} returns no rows on the graph"
     text = golden_text(*normalised(rows, path.read_text(encoding="utf-8")))
     golden = GOLDEN / f"{name}.tsv"
     if update_golden:
