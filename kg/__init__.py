@@ -10,12 +10,15 @@ The library in one screen::
     result = kg.add(["new-incident.ttl"])               # validate, then write atomically
     data = kg.export(dataset, format="trig")            # deterministic bytes
     counts = kg.stats(dataset)
+    result = kg.import_accounts("users.csv.gz", operation="op:china-2020")   # an archive's accounts
+    result = kg.import_tweets("tweets.csv.gz")          # its posts, one named graph per file
 
 The functions are verbs; the modules that hold them are nouns (``kg.dataset``,
 ``kg.checks``, ``kg.queries``, ``kg.validation``, ``kg.curation``, ``kg.exports``,
-``kg.counts``), so both stay reachable.
+``kg.counts``, ``kg.archives``), so both stay reachable.
 """
 
+from kg.archives import import_accounts, import_tweets
 from kg.checks import check
 from kg.counts import stats
 from kg.curation import add
@@ -24,5 +27,5 @@ from kg.exports import export
 from kg.queries import query
 from kg.validation import validate
 
-__all__ = ["add", "check", "export", "load", "query", "stats", "validate"]
+__all__ = ["add", "check", "export", "import_accounts", "import_tweets", "load", "query", "stats", "validate"]
 __version__ = "0.1.0"
