@@ -72,14 +72,24 @@ def has_store() -> bool:
     return True
 
 
-def run_task(name: str, data: Path, archive: Path, *, repeat: int, timeout: float) -> dict:
+def run_task(name: str, data: Path, archive: Path, *, repeat: int, timeout: float, cpu: float) -> dict:
+    """Run one task in a fresh process, stopped past ``cpu`` CPU seconds (RLIMIT_CPU) or
+    ``timeout`` wall seconds."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (int(cpu), int(cpu) + 5))
+
     command = [sys.executable, str(ROOT / "benchmarks" / "tasks.py"), name, "--data", str(data),
                "--archive", str(archive), "--repeat", str(repeat)]
     started = time.perf_counter()
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False,
+                              preexec_fn=limit)
     except subprocess.TimeoutExpired:
-        return {"task": name, "error": f"stopped after {timeout:.0f} s"}
+        return {"task": name, "error": f"stopped after {timeout:.0f} s wall"}
+    if done.returncode in (-9, -24):  # SIGKILL, SIGXCPU: the CPU limit
+        return {"task": name, "error": f"stopped after {cpu:.0f} s CPU"}
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["failed"])[-1]
         return {"task": name, "error": last[:200]}
@@ -88,7 +98,8 @@ def run_task(name: str, data: Path, archive: Path, *, repeat: int, timeout: floa
     return result
 
 
-def measure(size: int, *, repeat: int, timeout: float, skip: set[str], work: Path, log) -> dict[str, dict]:
+def measure(size: int, *, repeat: int, timeout: float, cpu: float, skip: set[str], work: Path,
+            log) -> dict[str, dict]:
     data, archive = work / f"data-{size}", work / f"users-{size}.csv.gz"
     if not data.exists():
         write_data_folder(data, triples=size, seed=1)
@@ -100,7 +111,7 @@ def measure(size: int, *, repeat: int, timeout: float, skip: set[str], work: Pat
         for name in (row.iokg, row.baseline, row.store if store else None):
             if name is None or name in skip:
                 continue
-            result = run_task(name, data, archive, repeat=repeat, timeout=timeout)
+            result = run_task(name, data, archive, repeat=repeat, timeout=timeout, cpu=cpu * repeat)
             results[name] = result
             figure = result.get("error") or f"{result['seconds']:.3f} s CPU, {result['peak_mb']:.0f} MB"
             print(f"  {size:>9} {name:<28} {figure}", file=log, flush=True)
@@ -203,11 +214,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per task; the median is reported (default 3)")
-    parser.add_argument("--repeat-large", type=int, default=1, help="runs per task at 1M triples and more (default 1)")
-    parser.add_argument("--timeout", type=float, default=900, help="seconds a task may take (default 900)")
+    parser.add_argument("--repeat-large", type=int, default=1, help="runs per task at large sizes (default 1)")
+    parser.add_argument("--timeout", type=float, default=3600, help="wall seconds a task may take (default 3600)")
+    parser.add_argument("--cpu", type=float, default=600, help="CPU seconds one run of a task may take (default 600)")
+    parser.add_argument("--large", type=int, default=1_000_000, help="sizes from here on are large (default 1000000)")
     parser.add_argument("--skip", action="append", default=[], metavar="TASK", help="a task not to run (repeatable)")
     parser.add_argument("--skip-large", action="append", default=["validate-full-pyshacl"], metavar="TASK",
-                        help="a task not to run at 1M triples and more (default: validate-full-pyshacl, hours there)")
+                        help="a task not to run at large sizes (default: validate-full-pyshacl, hours at 1M)")
     parser.add_argument("--work", type=Path, help="folder for the generated data (default: a temporary folder)")
     parser.add_argument("--write", type=Path, metavar="FILE", help="write the tables into FILE between the markers")
     args = parser.parse_args(argv)
@@ -215,15 +228,16 @@ def main(argv=None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     results = {}
     for size in args.sizes:
-        large = size >= 1_000_000
+        large = size >= args.large
         skip = set(args.skip) | (set(args.skip_large) if large else set())
         results[size] = measure(size, repeat=args.repeat_large if large else args.repeat, timeout=args.timeout,
-                                skip=skip, work=work, log=sys.stderr)
+                                cpu=args.cpu, skip=skip, work=work, log=sys.stderr)
     (work / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     text = "\n\n".join([
-        f"Measured with `python benchmarks/run.py --sizes {' '.join(map(str, args.sizes))} --repeat {args.repeat}` "
-        f"(runs at 1M and more: {args.repeat_large}) on {machine()}. Each cell: median CPU seconds of the "
-        "process / its peak memory. Ratios are iokg's time over the baseline's in the same run.",
+        f"Measured with `python benchmarks/run.py {' '.join(sys.argv[1:] if argv is None else argv)}` on {machine()}. "
+        f"Runs per task: {args.repeat} (sizes from {args.large:,}: {args.repeat_large}). Each cell: median CPU "
+        "seconds of the process / its peak memory; a task past its CPU limit is shown as stopped. Ratios are "
+        "iokg's time over the baseline's in the same run.",
         table(args.sizes, results),
         "Archive import (the users file of each size; rows per CPU second and peak memory):",
         import_rates(args.sizes, results),
