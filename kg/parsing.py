@@ -41,6 +41,40 @@ class _QuietIllTyped(logging.Filter):
 
 logging.getLogger("rdflib.term").addFilter(_QuietIllTyped())
 
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def _strict(pattern: re.Pattern, convert, name: str):
+    def parse(lexical: str):
+        if not pattern.fullmatch(lexical):
+            raise ValueError(f"{lexical!r} is not in the lexical space of xsd:{name}")
+        return convert(lexical)
+
+    return parse
+
+
+def _strict_numbers() -> None:
+    """Make rdflib read xsd:decimal and the xsd:integer types by their XSD grammar
+    (XML Schema 1.1 Part 2, 3.3.3 and 3.4.13). Python's ``Decimal`` and ``int`` also take
+    "NaN", "Infinity", "1e5" and "1_000", which rdflib then treats as valid values; a
+    "NaN"^^xsd:decimal made every comparison of SHACL's sh:minInclusive raise. Read by the
+    grammar, such a literal is ill-typed and the shapes report it as any other."""
+    from decimal import Decimal
+
+    import rdflib.term
+    from rdflib.namespace import XSD
+
+    # rdflib.term.bind() would also add Python-to-XSD rules; only the reading side changes.
+    mapping = rdflib.term._toPythonMapping
+    mapping[XSD.decimal] = _strict(_DECIMAL, Decimal, "decimal")
+    for datatype, python in list(mapping.items()):
+        if python is int and str(datatype).startswith(str(XSD)):
+            mapping[datatype] = _strict(_INTEGER, int, str(datatype).removeprefix(str(XSD)))
+
+
+_strict_numbers()
+
 
 class InputFormat(str, Enum):
     """RDF formats iokg reads, with the rdflib parser name as value."""
