@@ -27,7 +27,7 @@ from kg import bounds, policy
 from kg.errors import InputError, LimitError, PolicyError
 from kg.namespaces import CONTEXT_IRI
 
-_LINE = re.compile(r"line (\d+)")
+_LINE = re.compile(r"line (\d+)|^<[^>]*>:(\d+):(\d+):")
 
 
 class _QuietIllTyped(logging.Filter):
@@ -337,6 +337,7 @@ def _check_text(text: str, format: InputFormat, path: Path, *, triples: bool = F
 def _rdflib_error(error: Exception, text: str, format: InputFormat, path: Path) -> InputError:
     line, column = _position(error, text)
     why = getattr(error, "_why", None) or (str(error).strip().splitlines() or [type(error).__name__])[-1]
+    why = re.sub(r"^<[^>]*>:\d+:\d+: ", "", why)
     return InputError(f"invalid {format.name.lower()}: {why}", path=path, line=line, column=column)
 
 
@@ -346,6 +347,8 @@ def _position(error: Exception, text: str) -> tuple[int | None, int | None]:
     if isinstance(offset, int) and 0 <= offset <= len(text):
         return _line_at(text, offset)
     match = _LINE.search(str(error))
+    if match and match.group(2):  # xml.sax: "<unknown>:LINE:COLUMN: message", column 0-based
+        return int(match.group(2)), int(match.group(3)) + 1
     return (int(match.group(1)) if match else None), None
 
 
@@ -398,6 +401,8 @@ def _jsonld_quads(text: str, path: Path) -> tuple[str, dict[str, str]]:
     except json.JSONDecodeError as error:
         hint = " (the file ends before the JSON does: is it truncated?)" if error.pos >= len(text.rstrip()) else ""
         raise InputError(f"invalid JSON: {error.msg}{hint}", path=path, line=error.lineno, column=error.colno) from None
+    if not isinstance(document, (dict, list)):
+        raise InputError(f"a JSON-LD document is a JSON object or array, not a {type(document).__name__}", path=path)
     loader = policy.document_loader(contexts=policy.allowed_contexts())
     try:
         quads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": loader,
