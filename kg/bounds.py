@@ -52,7 +52,7 @@ class Limits:
     #: Characters all XML entity references of an RDF/XML file may expand to.
     entity_expansion: int = 1 << 20
     #: Triples of one batch validated incrementally (`validate`, `add`).
-    triples: int = 2_500_000
+    triples: int = 50_000
     #: Bytes of address space a query may use (None: unbounded); applies with ``--timeout``.
     memory: int | None = None
 

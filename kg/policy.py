@@ -234,14 +234,20 @@ def context_files(specs: Sequence[str | Path]) -> dict[str, Path]:
     return served
 
 
-def document_loader(*, contexts: Sequence[str | Path] = ()) -> DocumentLoader:
+def document_loader(*, contexts: Sequence[str | Path] = (), base: str | None = None) -> DocumentLoader:
     """A pyld document loader that serves iokg's shipped context (at :data:`CONTEXT_IRI`) and
     the files named with ``--context`` (see :func:`context_files`), and refuses every other
-    IRI with a ``jsonld.LoadDocumentError`` naming it: no network, no other local file."""
+    IRI with a ``jsonld.LoadDocumentError`` naming it: no network, no other local file.
+    A relative reference is resolved against ``base`` (the document's own IRI)."""
     served = context_files(contexts)
 
     def load(url: str, options: dict | None = None) -> dict:
+        from urllib.parse import urljoin
+
         from pyld.jsonld import JsonLdError
+
+        if base and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url):
+            url = urljoin(base, url)
 
         if url == CONTEXT_IRI:
             document = shipped_context()
