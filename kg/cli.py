@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -56,6 +57,15 @@ def _parser() -> argparse.ArgumentParser:
     reasoner.add_argument("--reasoner", dest="reasoner", action="store_true", default=None, help="require HermiT (exit 2 without Java)")
     reasoner.add_argument("--no-reasoner", dest="reasoner", action="store_false", help="skip HermiT")
     sub.add_argument("--verbose", "-v", action="store_true", help="also show SHACL info results")
+    qc = sub.add_argument_group("ontology quality-control report (in the manner of ROBOT's report)")
+    qc.add_argument("--report", action="store_true",
+                    help="run the QC rules of queries/checks/qc/ instead of the checks, and write their findings")
+    qc.add_argument("--format", choices=_quality_formats(), default="tsv", help="report format (default: tsv)")
+    qc.add_argument("--profile", type=Path, metavar="FILE",
+                    help="rules and levels to use, one 'LEVEL<TAB>RULE' per line (default: queries/checks/qc/profile.txt)")
+    qc.add_argument("--fail-on", choices=["ERROR", "WARN", "INFO", "none"], default="ERROR",
+                    help="exit 1 when a finding is at this level or more serious (default: ERROR; none: never)")
+    qc.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE (atomically)")
     sub.set_defaults(run=_check)
 
     sub = commands.add_parser("stats", parents=[data], help="counts per class, per named graph and per source language")
@@ -143,10 +153,53 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--format", default="turtle", choices=_export_formats(), help="RDF format (default: turtle)")
     sub.add_argument("--graph", action="append", metavar="NAME",
                      help="export only this graph (repeatable): doc:000, 000, graph:reference, reference, ontology, shapes or a full IRI")
-    sub.add_argument("--with-ontology", action="store_true", help="include the ontology (graph <https://w3id.org/iokg/ontology>)")
+    ontology = sub.add_mutually_exclusive_group()
+    ontology.add_argument("--no-ontology", dest="with_ontology", action="store_false", default=True,
+                          help="leave out the ontology (graph <https://w3id.org/iokg/ontology>, included by default: "
+                               "the named queries need its class and property hierarchy)")
+    ontology.add_argument("--with-ontology", dest="with_ontology", action="store_true",
+                          help="include the ontology (the default; kept for scripts)")
     sub.add_argument("--with-shapes", action="store_true", help="include the SHACL shapes (graph <https://w3id.org/iokg/shapes>)")
+    sub.add_argument("--context", dest="jsonld_context", choices=_context_modes(), default="inline",
+                     help="JSON-LD: write the context into the file (inline, default: reads offline) "
+                          "or reference it by its IRI https://w3id.org/iokg/context.jsonld (iri)")
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (atomically) instead of standard output")
     sub.set_defaults(run=_export)
+
+    sub = commands.add_parser(
+        "plot", parents=[data], help="draw the timeline of policy responses or the network of operations as SVG",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("picture", choices=_pictures(), help="timeline: policy responses by date; "
+                     "network: operations with their sponsors, platforms and narratives")
+    sub.add_argument("--operation", metavar="IRI", help="network: only this operation (op:spamouflage or a full IRI)")
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE.svg", help="write to FILE (atomically) instead of standard output")
+    sub.set_defaults(run=_plot)
+
+    sub = commands.add_parser(
+        "serve", parents=[data],
+        help="serve the graph: SPARQL 1.1 endpoint, Linked Data pages, named queries over HTTP, a query page",
+        description="Serve the graph over HTTP (needs the [server] extra). Read-only and bound to 127.0.0.1 "
+                    "unless told otherwise; every query is stopped past --timeout.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    sub.add_argument("--port", type=int, default=7878, help="port (default: 7878)")
+    sub.add_argument("--store", metavar="STORE", help="the store queries run on, in memory: oxigraph (default) or memory (rdflib)")
+    sub.add_argument("--timeout", type=float, default=30.0, metavar="S",
+                     help="seconds a query may run before it is stopped and answered 503 (default: 30)")
+    sub.add_argument("--max-rows", type=int, default=10_000, metavar="N",
+                     help="rows (or triples) a result holds at most; longer results are cut and say so (default: 10000)")
+    sub.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES", help="largest request body (default: 1000000)")
+    sub.add_argument("--max-query", type=int, default=100_000, metavar="CHARS", help="longest query text (default: 100000)")
+    sub.add_argument("--max-concurrent", type=int, metavar="N", help="queries run at once (default: CPUs, at least 2)")
+    sub.add_argument("--max-queued", type=int, default=32, metavar="N", help="queries waiting at once; more get 503 (default: 32)")
+    sub.add_argument("--base", metavar="URL",
+                     help="this server's public address; IRIs under https://w3id.org/iokg/ link to it "
+                          "(default: http://HOST:PORT/)")
+    sub.add_argument("--allow-update", action="store_true",
+                     help="accept SPARQL Update with the bearer token in IOKG_UPDATE_TOKEN, validated like 'iokg add'")
+    sub.set_defaults(run=_serve)
 
     sub = commands.add_parser("docs", help="write HTML documentation of the ontology and the shapes")
     sub.add_argument("-o", "--output", type=Path, metavar="DIR", required=True, help="folder to write the HTML pages to")
@@ -184,8 +237,36 @@ def _print_check(report, out=sys.stdout, *, verbose: bool = False) -> None:
     print("check: ok" if report.ok else "check: FAILED", file=out)
 
 
+def _quality_formats() -> list[str]:
+    from kg.quality import QualityFormat
+
+    return [f.value for f in QualityFormat]
+
+
+def _quality_report(args) -> int:
+    from kg.files import write_atomic
+    from kg.quality import Level, format_report, report
+
+    result = report(data_dir=args.data, profile=args.profile)
+    text = format_report(result, args.format)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(args.output, text.encode("utf-8"))
+    counts = result.counts()
+    print(f"QC report: {len(result.rules)} rules, {len(result.findings)} findings "
+          + ", ".join(f"{level.value} {n}" for level, n in counts.items()), file=sys.stderr)
+    fail_on = None if args.fail_on == "none" else Level(args.fail_on)
+    return ExitCode.VIOLATIONS if result.failed(fail_on) else ExitCode.OK
+
+
 def _check(args) -> int:
     from kg.checks import check
+
+    if args.report:
+        return _quality_report(args)
+    if args.profile is not None or args.output is not None:
+        raise UsageError("--profile and -o/--output belong to --report")
 
     report = check(data_dir=args.data, reasoner=args.reasoner)
     _print_check(report, verbose=args.verbose)
@@ -293,7 +374,7 @@ def _validate(args) -> int:
 
     existing = load(data_dir=args.data)
     report = validate(args.files, against=existing, format=args.input_format, incremental=not args.full)
-    sys.stdout.write(format_report(report, ReportFormat(args.format)))
+    sys.stdout.write(format_report(report, ReportFormat(args.format), strict=args.strict))
     return ExitCode.VIOLATIONS if _failed(report, args.strict) else ExitCode.OK
 
 
@@ -343,17 +424,71 @@ def _export_formats() -> list[str]:
     return [f.value for f in ExportFormat]
 
 
+def _context_modes() -> list[str]:
+    from kg.exports import JsonLdContext
+
+    return [m.value for m in JsonLdContext]
+
+
 def _export(args) -> int:
     from kg.exports import export, write_atomic
     from kg.dataset import load
 
     data = export(load(data_dir=args.data), format=args.format, graphs=args.graph,
-                  with_ontology=args.with_ontology, with_shapes=args.with_shapes)
+                  with_ontology=args.with_ontology, with_shapes=args.with_shapes, context=args.jsonld_context)
     if args.output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
         write_atomic(args.output, data)
+    return ExitCode.OK
+
+
+def _pictures() -> list[str]:
+    from kg.pictures import Picture
+
+    return [p.value for p in Picture]
+
+
+def _plot(args) -> int:
+    from kg.dataset import load
+    from kg.files import write_atomic
+    from kg.pictures import draw
+    from kg.queries import expand_iri
+
+    operation = expand_iri(args.operation) if args.operation else None
+    svg = draw(args.picture, load(data_dir=args.data), operation=operation)
+    if args.output is None:
+        sys.stdout.write(svg)
+    else:
+        write_atomic(args.output, svg.encode("utf-8"))
+    return ExitCode.OK
+
+
+def _serve(args) -> int:
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as error:
+        raise UsageError(f"iokg serve needs the server extra ({error.name} is missing): "
+                         "pip install 'iokg[server]'") from None
+    from kg.server import Settings, serve
+    from dataclasses import replace
+
+    if args.timeout <= 0 or args.max_rows <= 0 or args.max_body <= 0 or args.max_query <= 0:
+        raise UsageError("--timeout, --max-rows, --max-body and --max-query must be positive")
+    if args.allow_update:
+        from kg.server.settings import UPDATE_TOKEN_VARIABLE
+
+        if not os.environ.get(UPDATE_TOKEN_VARIABLE):
+            raise UsageError(f"--allow-update needs a bearer token in the environment variable {UPDATE_TOKEN_VARIABLE}")
+    settings = Settings(host=args.host, port=args.port, data_dir=args.data, store=args.store, timeout=args.timeout,
+                        max_rows=args.max_rows, max_body=args.max_body, max_query=args.max_query, base=args.base,
+                        allow_update=args.allow_update, max_queued=args.max_queued)
+    if args.max_concurrent:
+        settings = replace(settings, max_concurrent=args.max_concurrent)
+    print(f"iokg: serving on http://{args.host}:{args.port}/ (SPARQL at /sparql; Ctrl-C stops)", file=sys.stderr)
+    serve(settings)
     return ExitCode.OK
 
 
