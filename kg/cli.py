@@ -331,11 +331,11 @@ def _check(args) -> int:
 def _print_stats(result) -> None:
     print(f"{result.triples} triples (all graphs)")
     print("\ntriples per named graph:")
-    width = max(map(len, result.graphs))
+    width = max(map(len, result.graphs), default=0)
     for name, count in result.graphs.items():
         print(f"  {name:<{width}}  {count:>6}")
     print("\ninstances per class (data graphs):")
-    width = max(map(len, result.classes))
+    width = max(map(len, result.classes), default=0)
     for name, count in result.classes.items():
         print(f"  {name:<{width}}  {count:>6}")
     print("\nper source language:")
