@@ -31,7 +31,7 @@ from kg import paths
 from kg.store.oxigraph import OxigraphStore
 
 #: Bumped when the layout of the index or what it derives changes: older indexes rebuild.
-FORMAT = 1
+FORMAT = 2
 _STATE = "state.json"
 
 
@@ -60,8 +60,12 @@ def file_digests(*, data_dir: Path | None = None) -> dict[str, str]:
 
 
 def digest(files: dict[str, str]) -> str:
-    """One digest of the graph's files (``file_digests``) and the index format."""
-    total = hashlib.sha256(f"iokg-index {FORMAT}\n".encode())
+    """One digest of the graph's files (``file_digests``), the index format and the text of
+    the derivations (a changed derivation rebuilds the index as a changed file does)."""
+    from kg.dataset import PROVENANCE_UPDATE
+    from kg.statements import STATEMENTS_UPDATE
+
+    total = hashlib.sha256(f"iokg-index {FORMAT}\n{PROVENANCE_UPDATE}\n{STATEMENTS_UPDATE}\n".encode())
     for key in sorted(files):
         total.update(f"{key}\t{files[key]}\n".encode())
     return total.hexdigest()
@@ -155,6 +159,7 @@ def update(written: Iterable[Path], *, data_dir: Path | None = None, path: Path 
     import pyoxigraph
 
     from kg.dataset import PROVENANCE, PROVENANCE_SELECT, source_of
+    from kg.statements import STATEMENTS, STATEMENTS_CONSTRUCT
     from kg.terms import to_rdflib
 
     folder = Path(path) if path is not None else location(data_dir=data_dir)
@@ -179,6 +184,7 @@ def update(written: Iterable[Path], *, data_dir: Path | None = None, path: Path 
                 store.replace_graph(source.graph, triples)
         with store.transaction():
             store.replace_graph(PROVENANCE, [tuple(row) for row in store.query(PROVENANCE_SELECT).rows])
+            store.replace_graph(STATEMENTS, list(store.query(STATEMENTS_CONSTRUCT).graph))
         store.native.flush()
     except (OSError, SyntaxError):
         return False  # the digests disagree: the next command rebuilds

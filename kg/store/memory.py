@@ -31,10 +31,12 @@ class MemoryStore(Store):
             self._dataset.graph(source.graph).__iadd__(parse_file(source.path, format=source.format))
 
     def derive(self) -> None:
-        """Add the derived graphs (PROV-O provenance) that ``kg.load`` adds."""
+        """Add the derived graphs (PROV-O provenance, per-source statements) that ``kg.load`` adds."""
         from kg.dataset import add_provenance
+        from kg.statements import add_statements
 
         add_provenance(self._dataset)
+        add_statements(self._dataset)
 
     def graphs(self) -> list[URIRef]:
         return sorted(

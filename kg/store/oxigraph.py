@@ -84,10 +84,12 @@ class OxigraphStore(Store):
         self._unsettled = True
 
     def derive(self) -> None:
-        """Add the derived graphs (PROV-O provenance) that ``kg.load`` adds."""
+        """Add the derived graphs (PROV-O provenance, per-source statements) that ``kg.load`` adds."""
         from kg.dataset import PROVENANCE_UPDATE
+        from kg.statements import STATEMENTS_UPDATE
 
         self._store.update(PROVENANCE_UPDATE)
+        self._store.update(STATEMENTS_UPDATE)
         self._unsettled = True
 
     def merge_default(self) -> None:

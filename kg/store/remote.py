@@ -202,10 +202,12 @@ class RemoteStore(Store):
             self.merge_default()
 
     def derive(self) -> None:
-        """Add the derived graphs (PROV-O provenance) that ``kg.load`` adds."""
+        """Add the derived graphs (PROV-O provenance, per-source statements) that ``kg.load`` adds."""
         from kg.dataset import PROVENANCE_UPDATE
+        from kg.statements import STATEMENTS_UPDATE
 
         self._post_update(PROVENANCE_UPDATE)
+        self._post_update(STATEMENTS_UPDATE)
         if not self._union_default():
             self.merge_default()
 
