@@ -1,5 +1,7 @@
 """IRIs of iokg and of the vocabularies it uses, in one place."""
 
+import re
+
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
@@ -25,6 +27,10 @@ TECHNIQUE = Namespace(BASE + "technique/")
 DISARM = Namespace(BASE + "disarm/")
 GRAPH = Namespace(BASE + "graph/")
 SHAPE = Namespace(BASE + "shapes#")
+#: Changes made by ``iokg remove`` and ``iokg add --replace`` (prov:Activity, in graph:curation).
+CHANGE = Namespace(BASE + "change/")
+#: The SKOS concept scheme of the narratives (in graph:reference).
+NARRATIVE_SCHEME = NARRATIVE["scheme"]
 
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
@@ -47,6 +53,7 @@ PREFIXES = {
     "tech": TECHNIQUE,
     "disarm": DISARM,
     "graph": GRAPH,
+    "change": CHANGE,
     "iosh": SHAPE,
     "schema": SCHEMA,
     "wd": WD,
@@ -61,3 +68,23 @@ PREFIXES = {
     "skos": SKOS,
     "xsd": XSD,
 }
+
+
+_LOCAL_NAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+
+
+def short_name(term) -> str:
+    """``term`` as a person reads it: an IRI as a prefixed name of iokg's prefixes (the
+    longest namespace wins; ``<…>`` when none fits), anything else as its N-Triples form."""
+    from rdflib import URIRef
+
+    if not isinstance(term, URIRef):
+        return term.n3() if hasattr(term, "n3") else str(term)
+    text = str(term)
+    best = max((p for p, n in PREFIXES.items() if text.startswith(str(n))), key=lambda p: len(str(PREFIXES[p])),
+               default=None)
+    if best is not None:
+        local = text[len(str(PREFIXES[best])):]
+        if _LOCAL_NAME.match(local):
+            return f"{best}:{local}"
+    return f"<{text}>"

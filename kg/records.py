@@ -1,0 +1,67 @@
+"""Records a batch redefines: nodes it describes that the graph already describes, and the
+single-valued properties whose existing value it contradicts ("fig:x already has io:value
+7704 in doc:000"), for ``validate`` to say so and ``add --replace`` to correct them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import OWL, RDF, SH
+
+from kg.dataset import PROVENANCE
+from kg.namespaces import ONTOLOGY, short_name
+
+
+@dataclass(frozen=True, order=True)
+class Conflict:
+    """A single-valued property of an existing node to which a batch gives another value."""
+
+    node: URIRef
+    predicate: URIRef
+    graph: URIRef
+    old: tuple
+    new: tuple
+
+    def message(self) -> str:
+        """The curator's sentence: what the graph has, and what to do."""
+        old = ", ".join(short_name(v) for v in self.old)
+        return (f"{short_name(self.node)} already has {short_name(self.predicate)} {old} in {short_name(self.graph)}; "
+                f"use --replace to correct it")
+
+
+def single_valued(shapes: Graph, ontology: Graph) -> frozenset[URIRef]:
+    """Properties a node has at most one value of: ``owl:FunctionalProperty`` in the
+    ontology, or a property shape's ``sh:path`` with ``sh:maxCount 1``."""
+    found = {p for p in ontology.subjects(RDF.type, OWL.FunctionalProperty) if isinstance(p, URIRef)}
+    for shape in shapes.subjects(SH.maxCount, None):
+        path = shapes.value(shape, SH.path)
+        if isinstance(path, URIRef) and int(shapes.value(shape, SH.maxCount)) == 1:
+            found.add(path)
+    return frozenset(found)
+
+
+def described(existing: Dataset, node) -> list[URIRef]:
+    """The data graphs of ``existing`` that describe ``node`` (hold statements about it)."""
+    names = {URIRef(str(getattr(g, "identifier", g))) for _, _, _, g in existing.quads((node, None, None, None))}
+    return sorted(names - {PROVENANCE, URIRef(ONTOLOGY)})
+
+
+def redefined(new: Graph, existing: Dataset) -> list[URIRef]:
+    """IRIs ``new`` describes that ``existing`` already describes."""
+    return sorted(s for s in set(new.subjects()) if isinstance(s, URIRef) and described(existing, s))
+
+
+def conflicts(new: Graph, existing: Dataset, properties: Iterable[URIRef]) -> list[Conflict]:
+    """Where ``new`` gives an existing node another value of a single-valued property."""
+    properties = frozenset(properties)
+    found = []
+    for node in redefined(new, existing):
+        for predicate in sorted(set(new.predicates(node)) & properties):
+            fresh = set(new.objects(node, predicate))
+            for graph in described(existing, node):
+                old = set(existing.graph(graph).objects(node, predicate))
+                if old and not old <= fresh:
+                    found.append(Conflict(node, predicate, graph, tuple(sorted(old)), tuple(sorted(fresh))))
+    return sorted(found)
