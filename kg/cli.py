@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kg.bounds import DEFAULT_TIMEOUT, Limits, using
+from kg.policy import allowing
 from kg.errors import ExitCode, InputError, Interrupted, IokgError, UsageError
 from kg.queries import Engine
 from kg.results import ResultFormat
@@ -20,7 +23,10 @@ from kg.results import ResultFormat
 EXIT_CODES = """exit codes:
   0  ok
   1  violations: the graph or the input does not conform
-  2  usage or input error: bad arguments, a file that cannot be read or parsed"""
+  2  usage or input error: bad arguments, a file that cannot be read or parsed,
+     something the network and file policy refuses
+  3  a bound stopped the work: --timeout, or a --limit (file size, literal size, IRI length,
+     nesting depth, entity expansion, triples, memory)"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
 
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument("--data", type=Path, metavar="DIR", help="data folder to use instead of the packaged kg/data")
+    data.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                      help="raise or lower a bound on the input (repeatable): file-size, literal-size, iri-length, "
+                           "nesting-depth, entity-expansion, triples, memory; sizes take K, M, G (see README, Limits)")
 
     sub = commands.add_parser(
         "check",
@@ -60,11 +69,17 @@ def _parser() -> argparse.ArgumentParser:
     formats.add_argument("--engine", choices=[e.value for e in Engine], default="rdflib",
                          help="SPARQL engine: rdflib (default) or oxigraph")
 
+    bounded = argparse.ArgumentParser(add_help=False)
+    bounded.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                         help=f"stop the query after this many seconds, exit 3 (default {DEFAULT_TIMEOUT:g}; 0: no bound)")
+    bounded.add_argument("--allow-remote", action="store_true",
+                         help="allow SERVICE, LOAD and FROM / FROM NAMED of graphs outside the dataset (off by default)")
+
     sub = commands.add_parser("queries", help="list the named queries with their summaries and parameters")
     sub.set_defaults(run=_queries)
 
     sub = commands.add_parser(
-        "query", parents=[data, formats], help="run a named query",
+        "query", parents=[data, formats, bounded], help="run a named query",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub.add_argument("name", help="the query's name (see 'iokg queries')")
@@ -73,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.set_defaults(run=_query)
 
     sub = commands.add_parser(
-        "sparql", parents=[data, formats], help="run ad-hoc SPARQL over the graph",
+        "sparql", parents=[data, formats, bounded], help="run ad-hoc SPARQL over the graph",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     source = sub.add_mutually_exclusive_group(required=True)
@@ -87,6 +102,9 @@ def _parser() -> argparse.ArgumentParser:
     inputs.add_argument("--input-format", metavar="FORMAT",
                         help="the input's RDF format when the extension does not tell (ttl, nt, nq, trig, jsonld, rdf)")
     inputs.add_argument("--strict", action="store_true", help="warnings and infos fail too")
+    inputs.add_argument("--context", action="append", default=[], metavar="FILE|IRI=FILE",
+                        help="a JSON-LD context the input may use: FILE at its own path, or a local copy served "
+                             "for IRI (repeatable); no other context is fetched or read")
 
     sub = commands.add_parser(
         "validate", parents=[data, inputs],
@@ -157,6 +175,31 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--with-shapes", action="store_true", help="include the SHACL shapes (graph <https://w3id.org/iokg/shapes>)")
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (atomically) instead of standard output")
     sub.set_defaults(run=_export)
+
+    sub = commands.add_parser(
+        "serve", parents=[data],
+        help="serve the graph: SPARQL 1.1 endpoint, Linked Data pages, named queries over HTTP, a query page",
+        description="Serve the graph over HTTP (needs the [server] extra). Read-only and bound to 127.0.0.1 "
+                    "unless told otherwise; every query is stopped past --timeout.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    sub.add_argument("--port", type=int, default=7878, help="port (default: 7878)")
+    sub.add_argument("--store", metavar="STORE", help="the store queries run on, in memory: oxigraph (default) or memory (rdflib)")
+    sub.add_argument("--timeout", type=float, default=30.0, metavar="S",
+                     help="seconds a query may run before it is stopped and answered 503 (default: 30)")
+    sub.add_argument("--max-rows", type=int, default=10_000, metavar="N",
+                     help="rows (or triples) a result holds at most; longer results are cut and say so (default: 10000)")
+    sub.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES", help="largest request body (default: 1000000)")
+    sub.add_argument("--max-query", type=int, default=100_000, metavar="CHARS", help="longest query text (default: 100000)")
+    sub.add_argument("--max-concurrent", type=int, metavar="N", help="queries run at once (default: CPUs, at least 2)")
+    sub.add_argument("--max-queued", type=int, default=32, metavar="N", help="queries waiting at once; more get 503 (default: 32)")
+    sub.add_argument("--base", metavar="URL",
+                     help="this server's public address; IRIs under https://w3id.org/iokg/ link to it "
+                          "(default: http://HOST:PORT/)")
+    sub.add_argument("--allow-update", action="store_true",
+                     help="accept SPARQL Update with the bearer token in IOKG_UPDATE_TOKEN, validated like 'iokg add'")
+    sub.set_defaults(run=_serve)
 
     sub = commands.add_parser("docs", help="write HTML documentation of the ontology and the shapes")
     sub.add_argument("-o", "--output", type=Path, metavar="DIR", required=True, help="folder to write the HTML pages to")
@@ -266,24 +309,29 @@ def _query(args) -> int:
     from kg.queries import query
 
     dataset = load(data_dir=args.data)
-    rows = query(args.name, dataset=dataset, engine=Engine(args.engine), **_params(args.param))
+    rows = query(args.name, dataset=dataset, engine=Engine(args.engine), timeout=_timeout(args), **_params(args.param))
     _print_rows(rows, args, dataset)
     return ExitCode.OK
 
 
+def _timeout(args) -> float | None:
+    if args.timeout < 0:
+        raise UsageError(f"--timeout must be a number of seconds (0: no bound), got {args.timeout:g}")
+    return args.timeout or None
+
+
 def _sparql(args) -> int:
     from kg.dataset import load
+    from kg.parsing import read_text
     from kg.queries import run
 
     if args.file is not None:
-        try:
-            text = args.file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(getattr(error, "strerror", None) or str(error), path=args.file) from None
+        text = read_text(args.file)
     else:
         text = args.text
     dataset = load(data_dir=args.data)
-    rows = run(text, dataset=dataset, engine=Engine(args.engine))
+    rows = run(text, dataset=dataset, engine=Engine(args.engine), timeout=_timeout(args),
+               allow_remote=args.allow_remote)
     _print_rows(rows, args, dataset)
     return ExitCode.OK
 
@@ -298,7 +346,7 @@ def _validate(args) -> int:
 
     existing = load(data_dir=args.data)
     report = validate(args.files, against=existing, format=args.input_format, incremental=not args.full)
-    sys.stdout.write(format_report(report, ReportFormat(args.format)))
+    sys.stdout.write(format_report(report, ReportFormat(args.format), strict=args.strict))
     return ExitCode.VIOLATIONS if _failed(report, args.strict) else ExitCode.OK
 
 
@@ -383,12 +431,51 @@ def _export(args) -> int:
     return ExitCode.OK
 
 
+def _serve(args) -> int:
+    try:
+        from kg.server import Settings, serve
+    except ImportError as error:
+        raise UsageError(f"iokg serve needs the server extra ({error.name} is missing): "
+                         "pip install 'iokg[server]'") from None
+    from dataclasses import replace
+
+    if args.timeout <= 0 or args.max_rows <= 0 or args.max_body <= 0 or args.max_query <= 0:
+        raise UsageError("--timeout, --max-rows, --max-body and --max-query must be positive")
+    if args.allow_update:
+        from kg.server.settings import UPDATE_TOKEN_VARIABLE
+
+        if not os.environ.get(UPDATE_TOKEN_VARIABLE):
+            raise UsageError(f"--allow-update needs a bearer token in the environment variable {UPDATE_TOKEN_VARIABLE}")
+    settings = Settings(host=args.host, port=args.port, data_dir=args.data, store=args.store, timeout=args.timeout,
+                        max_rows=args.max_rows, max_body=args.max_body, max_query=args.max_query, base=args.base,
+                        allow_update=args.allow_update, max_queued=args.max_queued)
+    if args.max_concurrent:
+        settings = replace(settings, max_concurrent=args.max_concurrent)
+    print(f"iokg: serving on http://{args.host}:{args.port}/ (SPARQL at /sparql; Ctrl-C stops)", file=sys.stderr)
+    serve(settings)
+    return ExitCode.OK
+
+
 def _docs(args) -> int:
     from kg.docs import build
 
     for path in build(args.output):
         print(path)
     return ExitCode.OK
+
+
+def _limits(args) -> Limits:
+    bounds = Limits()
+    for option in getattr(args, "limit", []):
+        bounds = bounds.with_option(option)
+    return bounds
+
+
+def _check_data(args) -> None:
+    """``--data`` names an existing folder: a mistyped path is an error, never created."""
+    data = getattr(args, "data", None)
+    if data is not None and not data.is_dir():
+        raise UsageError(f"--data {data}: {'not a folder' if data.exists() else 'no such folder'}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -402,7 +489,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.debug = debug or args.debug
     try:
-        return int(args.run(args))
+        with using(_limits(args)), allowing(getattr(args, "context", [])):
+            _check_data(args)
+            return int(args.run(args))
     except IokgError as error:
         print(f"iokg: error: {error}", file=sys.stderr)
         return int(error.exit_code)

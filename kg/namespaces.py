@@ -31,6 +31,8 @@ SHAPE = Namespace(BASE + "shapes#")
 CHANGE = Namespace(BASE + "change/")
 #: The SKOS concept scheme of the narratives (in graph:reference).
 NARRATIVE_SCHEME = NARRATIVE["scheme"]
+#: The IRI of iokg's JSON-LD context (served from ``kg/data/context.jsonld``, never fetched).
+CONTEXT_IRI = BASE + "context.jsonld"
 
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
@@ -68,6 +70,10 @@ PREFIXES = {
     "skos": SKOS,
     "xsd": XSD,
 }
+
+
+#: SPARQL 1.1 Service Description (the description ``iokg serve`` gives at GET /sparql).
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 
 _LOCAL_NAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")

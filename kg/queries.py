@@ -21,7 +21,7 @@ from rdflib import BNode, Dataset, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 
 from kg import paths
-from kg.errors import UsageError
+from kg.errors import IokgError, UsageError
 from kg.terms import to_oxigraph, to_rdflib
 from kg.namespaces import PREFIXES
 
@@ -286,17 +286,53 @@ def run(
     store=None,
     engine: Engine = Engine.RDFLIB,
     bindings: dict[Variable, object] | None = None,
+    timeout: float | None = None,
+    allow_remote: bool = False,
 ) -> Rows:
     """Run SPARQL ``text`` on the union of all graphs, with ``bindings`` pre-bound.
 
     ``engine`` rdflib uses ``dataset`` (default: ``kg.load()``); oxigraph uses ``store``
-    (default: a store filled from ``dataset``). Malformed SPARQL raises :class:`UsageError`
-    with line and column.
+    (default: a store filled from ``dataset``). With ``timeout`` (seconds) the query runs in
+    a child process that is killed when the time is up (:func:`kg.bounds.run_bounded`).
+
+    Raises :class:`UsageError` for malformed SPARQL (with line and column) or a query the
+    engine cannot evaluate; :class:`~kg.errors.PolicyError` for ``SERVICE``, ``LOAD`` or
+    ``FROM`` outside the dataset unless ``allow_remote`` (:func:`kg.policy.guard_query`);
+    :class:`~kg.errors.LimitError` when the timeout or the memory bound stops it.
     """
+    from kg.bounds import limits, run_bounded
+    from kg.policy import guard_query
+
     bindings = bindings or {}
-    if engine is Engine.OXIGRAPH or store is not None:
-        return _run_oxigraph(text, store if store is not None else to_store(_dataset(dataset)), bindings)
-    return _run_rdflib(text, _dataset(dataset), bindings)
+    if store is None:
+        dataset = _dataset(dataset)
+        graphs = [str(g.identifier) for g in dataset.graphs()]
+    else:
+        graphs = [str(g.value) for g in store.named_graphs()]
+    guard_query(text, graphs=graphs, allow_remote=allow_remote)
+    memory = limits().memory if timeout is not None else None
+    return run_bounded(_evaluate, text, dataset, store, engine, bindings, allow_remote, timeout=timeout, memory=memory)
+
+
+def _evaluate(text: str, dataset: Dataset | None, store, engine: Engine, bindings, allow_remote: bool) -> Rows:
+    """Evaluate on the chosen engine; a failure of the engine becomes a clear UsageError."""
+    from rdflib.plugins import sparql
+
+    # rdflib fetches the graph of every FROM / FROM NAMED from the web unless told not to;
+    # within the dataset (all guard_query lets through by default) it must use its graphs.
+    sparql.SPARQL_LOAD_GRAPHS = allow_remote
+    try:
+        if engine is Engine.OXIGRAPH or store is not None:
+            return _run_oxigraph(text, store if store is not None else to_store(_dataset(dataset)), bindings)
+        return _run_rdflib(text, _dataset(dataset), bindings)
+    except (IokgError, MemoryError):
+        raise
+    except OSError as error:  # a SERVICE or FROM that --allow-remote let through, and that failed
+        raise UsageError(f"the query reached outside the dataset and that failed: {error}") from None
+    except Exception as error:  # what the engine raises for a query it cannot evaluate
+        name = "Oxigraph" if engine is Engine.OXIGRAPH or store is not None else "rdflib"
+        why = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise UsageError(f"{name} cannot evaluate the query: {why}") from None
 
 
 def _dataset(dataset: Dataset | None) -> Dataset:
@@ -413,8 +449,16 @@ def with_values(text: str, values: dict) -> str:
     return f"{text[:position]} VALUES ({names}) {{ ({terms}) }} {text[position:]}"
 
 
-def query(name: str, *, dataset: Dataset | None = None, store=None, engine: Engine = Engine.RDFLIB, **params) -> Rows:
+def query(
+    name: str,
+    *,
+    dataset: Dataset | None = None,
+    store=None,
+    engine: Engine = Engine.RDFLIB,
+    timeout: float | None = None,
+    **params,
+) -> Rows:
     """Run the named query ``name`` with keyword parameters (``kg.query("figures",
-    operation="op:spamouflage")``)."""
+    operation="op:spamouflage")``), within ``timeout`` seconds when given."""
     named = get_query(name)
-    return run(named.text, dataset=dataset, store=store, engine=engine, bindings=bindings(named, params))
+    return run(named.text, dataset=dataset, store=store, engine=engine, bindings=bindings(named, params), timeout=timeout)

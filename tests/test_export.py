@@ -23,7 +23,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 import kg
-from kg.description import DATASET, SPARQL_ENDPOINT, describe
+from kg.exports.description import DATASET, SPARQL_ENDPOINT, describe
 from kg.errors import UsageError
 from kg.exports import (
     CONTEXT_FILE,
