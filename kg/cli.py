@@ -215,6 +215,10 @@ def _print_check(report, out=sys.stdout, *, verbose: bool = False) -> None:
     print(f"declared terms: {'ok' if not report.terms else f'{len(report.terms)} problem(s)'}", file=out)
     for problem in report.terms:
         print(f"  {problem}", file=out)
+    placement = report.graphs_placement
+    print(f"named graphs: {'ok' if not placement else f'{len(placement)} statement(s) in the wrong graph'}", file=out)
+    for problem in placement:
+        print(f"  {problem}", file=out)
     print(f"shapes (SHACL-for-SHACL): {'ok' if not report.shapes else f'{len(report.shapes)} problem(s)'}", file=out)
     for problem in report.shapes:
         print(f"  {problem}", file=out)

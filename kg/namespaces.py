@@ -82,8 +82,15 @@ _LOCAL_NAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 def short_name(term) -> str:
     """``term`` as a person reads it: an IRI as a prefixed name of iokg's prefixes (the
     longest namespace wins; ``<…>`` when none fits), anything else as its N-Triples form."""
-    from rdflib import URIRef
+    from rdflib import Literal, URIRef
 
+    if isinstance(term, Literal):
+        if term.datatype in (XSD.integer, XSD.decimal, XSD.boolean) and not term.ill_typed:
+            return str(term)
+        quoted = '"' + str(term).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        return f"{quoted}^^{short_name(term.datatype)}" if term.datatype and term.datatype != XSD.string else quoted
     if not isinstance(term, URIRef):
         return term.n3() if hasattr(term, "n3") else str(term)
     text = str(term)

@@ -65,3 +65,31 @@ def conflicts(new: Graph, existing: Dataset, properties: Iterable[URIRef]) -> li
                 if old and not old <= fresh:
                     found.append(Conflict(node, predicate, graph, tuple(sorted(old)), tuple(sorted(fresh))))
     return sorted(found)
+
+
+#: The names of these checks in reports (outside SHACL, like iokg's other checks).
+EXISTING_SHAPE = "iokg:ExistingRecord"
+NEW_REFERENCE_SHAPE = "iokg:NewReferenceEntity"
+
+
+def curation_results(new: Graph, existing: Dataset, ontology: Graph, shapes: Graph, *, replacing: bool = False) -> list:
+    """What a curator should hear about a batch besides SHACL: a violation for every
+    existing value it contradicts (unless ``replacing``), and an info result naming every
+    new state, actor, platform, narrative or audience and where ``add`` will put it."""
+    from kg.placement import new_reference_entities
+    from kg.validation.base import Result, Severity
+
+    results = []
+    if not replacing:
+        for conflict in conflicts(new, existing, single_valued(shapes, ontology)):
+            results.append(Result(Severity.VIOLATION, short_name(conflict.node), short_name(conflict.predicate),
+                                  ", ".join(short_name(v) for v in conflict.new), conflict.message(), EXISTING_SHAPE,
+                                  terms=(conflict.node, conflict.predicate, conflict.new[0], None, None)))
+    for node, kind, local in new_reference_entities(new, existing, ontology):
+        where = ("stays in the graph of the document that mentions it (docs/modelling.md: people and unnamed "
+                 "organisations one document mentions)" if local else "iokg add puts it into graph:reference "
+                 "(reference.ttl)")
+        results.append(Result(Severity.INFO, short_name(node), "", short_name(kind),
+                              f"new {short_name(kind)} {short_name(node)} introduced by this batch; {where}",
+                              NEW_REFERENCE_SHAPE, terms=(node, None, kind, None, None)))
+    return results

@@ -13,7 +13,7 @@ lose each other's statements. An invalid batch changes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from kg.curation.base import (
 from kg.errors import InputError
 from kg.files import locked
 from kg.namespaces import ONTOLOGY, short_name
-from kg.placement import CURATION, route
+from kg.placement import CURATION, graph_file, route
 from kg.validation import read_batch
 
 
@@ -33,9 +33,15 @@ from kg.validation import read_batch
 class AddResult(ChangeResult):
     """What ``add`` did (see :class:`ChangeResult`); ``path`` is the first file written."""
 
+    targets: list[Path] = field(default_factory=list)  # the files of the graphs the batch went to
+
     @property
     def path(self) -> Path | None:
-        return self.written[0] if self.written else None
+        """The first file written; when nothing new was written, the first target's file;
+        None when the batch was refused."""
+        if not self.applied:
+            return None
+        return self.written[0] if self.written else (self.targets[0] if self.targets else None)
 
     @property
     def triples(self) -> int:
@@ -109,5 +115,6 @@ def add(
             additions[CURATION] = additions.get(CURATION, Graph()) + record
             notes.append(f"recorded the correction as {short_name(change)} in graph:curation")
         written, added, removed = write(lock, existing, additions=additions, removals=removals, sources=sources)
+    targets = [graph_file(folder, name) for name in sorted(placement.graphs)]
     return AddResult(report=report, applied=True, written=written, added=added, removed=removed, notes=notes,
-                     change=change)
+                     change=change, targets=targets)

@@ -14,7 +14,7 @@ from kg import paths
 from kg.dataset import PROVENANCE
 from kg.errors import UsageError
 from kg.files import Lock
-from kg.namespaces import ONTOLOGY, short_name
+from kg.namespaces import CHANGE, ONTOLOGY, short_name
 from kg.placement import REFERENCE, graph_file, scheme_statements
 from kg.validation import Report
 
@@ -42,7 +42,7 @@ def check_change(batch, existing: Dataset, *, removed: Graph | None = None, repl
     ``replacing`` says the batch may redefine existing records."""
     from kg.validation import validate
 
-    return validate(batch, against=existing)
+    return validate(batch, against=existing, removed=removed, replacing=replacing)
 
 
 def data_folder(data_dir: Path | str | None) -> Path:
@@ -97,8 +97,8 @@ def dangling(existing: Dataset, *, removals: Mapping[URIRef, Graph], additions: 
         for graph in data_graphs(existing):
             name = URIRef(str(graph.identifier))
             for subject, predicate in sorted(graph.subject_predicates(node)):
-                if (subject, predicate, node) in removals.get(name, ()):
-                    continue
+                if (subject, predicate, node) in removals.get(name, ()) or str(subject).startswith(str(CHANGE)):
+                    continue  # change records name what they removed, by design
                 problems.append(f"{short_name(subject)} {short_name(predicate)} {short_name(node)} in "
                                 f"{short_name(name)} would point at nothing")
         for name, graph in additions.items():

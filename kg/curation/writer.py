@@ -4,9 +4,10 @@ keeping what a curator wrote around the statements.
 A graph file is rewritten as a whole with iokg's deterministic Turtle writer (prefixed
 names, ``a``, inline blank nodes, statements sorted) under one prefix block. The sections of
 a hand-written file (its header comment, and each ``# Banner ----`` comment with the
-statements under it) are kept in their order: a node stays in the section that held it, a
-new node joins the section that holds most nodes of its class, or a last section. The same
-graph and the same original text give the same bytes.
+statements under it) are kept in their order: a statement stays in the section that held
+it (a new statement of a known node joins the node's first section), a new node joins the
+section that holds most nodes of its class, or a last section. The same graph and the
+same original text give the same bytes.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ _PREFIX_LINE = re.compile(r"^@prefix [^:]*: <[^>]*> \.$")
 @dataclass
 class _Section:
     comment: list[str]
-    subjects: list[URIRef] = field(default_factory=list)
+    keys: list[tuple] = field(default_factory=list)  # (subject, predicate) pairs it states first
 
 
 def _split(text: str) -> tuple[list[str], list[str], list[tuple[list[str], str]]]:
@@ -76,10 +77,10 @@ def _sections(text: str, graph: Graph) -> tuple[list[str], list[_Section]] | Non
         except Exception:  # a section that does not parse alone (a comment inside a statement)
             return None
         section = _Section(comment=comment)
-        for subject in sorted({s for s in part.subjects() if isinstance(s, URIRef)}):
-            if subject not in seen:
-                seen.add(subject)
-                section.subjects.append(subject)
+        for key in sorted({(s, p) for s, p, _ in part if isinstance(s, URIRef)}):
+            if key not in seen:
+                seen.add(key)
+                section.keys.append(key)
         sections.append(section)
     return header, sections
 
@@ -113,6 +114,16 @@ def _closure(graph: Graph, subject) -> Graph:
     return part
 
 
+def _statements(graph: Graph, keys: set) -> Graph:
+    part = Graph()
+    for subject, predicate in keys:
+        for triple in graph.triples((subject, predicate, None)):
+            part.add(triple)
+            if isinstance(triple[2], BNode):
+                part += _closure(graph, triple[2])
+    return part
+
+
 def render(graph: Graph, *, name: URIRef, original: str | None = None, header: Sequence[str] = ()) -> bytes:
     """The Turtle file of the named graph ``name`` holding ``graph``: ``original``'s header
     comment and sections kept (see the module docstring), or ``header`` (comment lines) for
@@ -124,42 +135,39 @@ def render(graph: Graph, *, name: URIRef, original: str | None = None, header: S
         blocks = [body] if body else []
     else:
         head, sections = split
-        placed: dict = {}
+        placed: dict = {}  # (subject, predicate) -> section
+        first: dict = {}  # subject -> the section that states it first
         for index, section in enumerate(sections):
-            for subject in section.subjects:
-                placed.setdefault(subject, index)
-        roots = {s for s in graph.subjects() if isinstance(s, URIRef)}
+            for key in section.keys:
+                placed.setdefault(key, index)
+                first.setdefault(key[0], index)
+        members: dict[int, set] = {i: set() for i in range(len(sections))}
+        trailing: set = set()
+        for subject in sorted({s for s in graph.subjects() if isinstance(s, URIRef)}):
+            home = first.get(subject)
+            if home is None:
+                votes: Counter = Counter()
+                for kind in graph.objects(subject, RDF.type):
+                    for other, index in first.items():
+                        if (other, RDF.type, kind) in graph:
+                            votes[index] += 1
+                home = min(votes, key=lambda i: (-votes[i], i)) if votes else None
+            for predicate in set(graph.predicates(subject)):
+                index = placed.get((subject, predicate), home)
+                (members[index] if index is not None else trailing).add((subject, predicate))
         orphans = {s for s in graph.subjects() if isinstance(s, BNode)} - {
             o for o in graph.objects() if isinstance(o, BNode)}
-        members: dict[int, set] = {i: set() for i in range(len(sections))}
-        trailing: set = set(orphans)
-        for subject in sorted(roots):
-            if subject in placed:
-                members[placed[subject]].add(subject)
-                continue
-            votes: Counter = Counter()
-            for kind in graph.objects(subject, RDF.type):
-                for other, index in placed.items():
-                    if other in roots and (other, RDF.type, kind) in graph:
-                        votes[index] += 1
-            if votes:
-                best = min(votes, key=lambda i: (-votes[i], i))
-                members[best].add(subject)
-            else:
-                trailing.add(subject)
         blocks, prefixes = [], set()
         for index, section in enumerate(sections):
-            part = Graph()
-            for subject in members[index]:
-                part += _closure(graph, subject)
+            part = _statements(graph, members[index])
             body, used = _body(part, name) if len(part) else ("", set())
             prefixes |= used
             if section.comment or body:
                 blocks.append("\n".join(section.comment + ([""] if section.comment and body else []) + [body]).strip("\n"))
-        if trailing:
-            part = Graph()
-            for subject in trailing:
-                part += _closure(graph, subject)
+        if trailing or orphans:
+            part = _statements(graph, trailing)
+            for orphan in orphans:
+                part += _closure(graph, orphan)
             body, used = _body(part, name)
             prefixes |= used
             blocks.append("# Added by iokg " + "-" * 70 + "\n\n" + body)
