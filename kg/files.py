@@ -130,10 +130,11 @@ class Lock:
             self._discard()
             raise InputError(f"cannot write: {error.strerror or error}", path=getattr(error, "filename", None)
                              or self.folder) from None
-        # From here on the change is decided: finish it, whatever signal comes.
+        # From here on the change is decided: the journal owns the temporary files (the next
+        # writer finishes the renames if this one dies), and no signal stops the renames.
+        self._temporaries.clear()
         with _signals_deferred():
             _replay(self.folder, journal)
-            self._temporaries.clear()
 
     def _relative(self, path: Path) -> str:
         return os.path.relpath(path, self.folder)

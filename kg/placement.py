@@ -222,10 +222,12 @@ def _route_default(default: Graph, existing: Dataset, ontology: Graph, chosen: U
                 pending.append(subject)
                 continue
             target = REFERENCE
+        elif all(next(iter(existing.quads((subject, p, o, None))), None) is not None
+                 for p, o in default.predicate_objects(subject) if not isinstance(o, BNode)) \
+                and not any(isinstance(o, BNode) for o in default.objects(subject)):
+            continue  # restates what the graph holds already: nothing to place
         else:
-            holders = sorted({URIRef(str(g.identifier) if hasattr(g, "identifier") else str(g))
-                              for _, _, _, g in existing.quads((subject, None, None, None))})
-            holders = [h for h in holders if h != GRAPH["provenance"]]
+            holders = subjects_by_graph(existing, [subject]).get(subject, [])
             if len(holders) == 1:
                 target = holders[0]
             elif chosen is not None:
@@ -253,7 +255,7 @@ def _route_default(default: Graph, existing: Dataset, ontology: Graph, chosen: U
                 changed = True
     if pending:
         subject = pending[0]
-        holders = sorted({short_name(URIRef(str(g.identifier))) for _, _, _, g in existing.quads((subject, None, None, None))})
+        holders = [short_name(g) for g in subjects_by_graph(existing, [subject]).get(subject, [])]
         why = (f"it is described in {', '.join(holders)}" if holders else
                "it has no io:reportedIn, is no source document, and no record of the input that refers to it "
                "tells one graph")
