@@ -26,7 +26,7 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.errors import UsageError
-from kg.namespaces import DOCUMENT, GRAPH, IO, NARRATIVE_SCHEME, short_name
+from kg.namespaces import DOCUMENT, GRAPH, IO, NARRATIVE_SCHEME, ONTOLOGY, short_name
 
 REFERENCE = GRAPH["reference"]
 CURATION = GRAPH["curation"]
@@ -262,23 +262,27 @@ def _route_default(default: Graph, existing: Dataset, ontology: Graph, chosen: U
         raise UsageError(f"cannot tell which graph {short_name(subject)} belongs in: {why}; name the graph with --as NAME")
     for subject, target in graph_of.items():
         placement.graphs.setdefault(target, Graph())
-        _copy_with_blank_nodes(default, subject, placement.graphs[target])
+        placement.graphs[target] += statements_of(default, subject)
     if chosen is not None:
         for graph in placement.graphs.values():
             _check_records(graph, next(k for k, v in placement.graphs.items() if v is graph))
 
 
-def _copy_with_blank_nodes(source: Graph, subject, target: Graph) -> None:
-    stack, seen = [subject], set()
+def statements_of(graph: Graph, node) -> Graph:
+    """``node``'s statements in ``graph`` with the blank nodes they own (a range, a list),
+    as one graph."""
+    found = Graph()
+    stack, seen = [node], set()
     while stack:
-        node = stack.pop()
-        if node in seen:
+        current = stack.pop()
+        if current in seen:
             continue
-        seen.add(node)
-        for s, p, o in source.triples((node, None, None)):
-            target.add((s, p, o))
-            if isinstance(o, BNode):
-                stack.append(o)
+        seen.add(current)
+        for triple in graph.triples((current, None, None)):
+            found.add(triple)
+            if isinstance(triple[2], BNode):
+                stack.append(triple[2])
+    return found
 
 
 def misplaced(dataset: Dataset) -> list[str]:
@@ -333,6 +337,6 @@ def subjects_by_graph(dataset: Dataset, nodes: Iterable[URIRef]) -> dict[URIRef,
     for node in nodes:
         for _, _, _, graph in dataset.quads((node, None, None, None)):
             name = URIRef(str(getattr(graph, "identifier", graph)))
-            if name != GRAPH["provenance"]:
+            if name not in (GRAPH["provenance"], URIRef(ONTOLOGY)):
                 found[node].add(name)
     return {node: sorted(graphs) for node, graphs in found.items()}

@@ -31,15 +31,21 @@ class Conflict:
                 f"use --replace to correct it")
 
 
-def single_valued(shapes: Graph, ontology: Graph) -> frozenset[URIRef]:
-    """Properties a node has at most one value of: ``owl:FunctionalProperty`` in the
-    ontology, or a property shape's ``sh:path`` with ``sh:maxCount 1``."""
-    found = {p for p in ontology.subjects(RDF.type, OWL.FunctionalProperty) if isinstance(p, URIRef)}
-    for shape in shapes.subjects(SH.maxCount, None):
-        path = shapes.value(shape, SH.path)
-        if isinstance(path, URIRef) and int(shapes.value(shape, SH.maxCount)) == 1:
-            found.add(path)
-    return frozenset(found)
+def single_valued(shapes: Graph, ontology: Graph) -> dict:
+    """Properties a node has at most one value of, by class: ``owl:FunctionalProperty`` in
+    the ontology (under the key None: every node), and the ``sh:path`` of a property shape
+    with ``sh:maxCount 1`` under each class its node shape targets (and the subclasses)."""
+    from kg.placement import kinds
+
+    found: dict = {None: {p for p in ontology.subjects(RDF.type, OWL.FunctionalProperty) if isinstance(p, URIRef)}}
+    for node_shape, target in shapes.subject_objects(SH.targetClass):
+        for property_shape in shapes.objects(node_shape, SH.property):
+            path = shapes.value(property_shape, SH.path)
+            count = shapes.value(property_shape, SH.maxCount)
+            if isinstance(path, URIRef) and count is not None and int(count) == 1:
+                for kind in kinds(ontology, [target]):
+                    found.setdefault(kind, set()).add(path)
+    return found
 
 
 def described(existing: Dataset, node) -> list[URIRef]:
@@ -53,14 +59,24 @@ def redefined(new: Graph, existing: Dataset) -> list[URIRef]:
     return sorted(s for s in set(new.subjects()) if isinstance(s, URIRef) and described(existing, s))
 
 
-def conflicts(new: Graph, existing: Dataset, properties: Iterable[URIRef]) -> list[Conflict]:
-    """Where ``new`` gives an existing node another value of a single-valued property."""
-    properties = frozenset(properties)
+def conflicts(new: Graph, existing: Dataset, properties: dict) -> list[Conflict]:
+    """Where ``new`` gives an existing node another value of a property it has at most one
+    of (``properties`` from :func:`single_valued`), in the graph of the document the batch
+    reports the node in (any graph that describes it when the batch does not say)."""
+    from kg.namespaces import IO
+
     found = []
     for node in redefined(new, existing):
-        for predicate in sorted(set(new.predicates(node)) & properties):
+        types = set(new.objects(node, RDF.type)) | {o for g in described(existing, node)
+                                                     for o in existing.graph(g).objects(node, RDF.type)}
+        single = set(properties.get(None, ())).union(*(properties.get(t, set()) for t in types))
+        graphs = described(existing, node)
+        sources = set(new.objects(node, IO.reportedIn))
+        if sources & set(graphs):
+            graphs = sorted(sources & set(graphs))
+        for predicate in sorted(set(new.predicates(node)) & single):
             fresh = set(new.objects(node, predicate))
-            for graph in described(existing, node):
+            for graph in graphs:
                 old = set(existing.graph(graph).objects(node, predicate))
                 if old and not old <= fresh:
                     found.append(Conflict(node, predicate, graph, tuple(sorted(old)), tuple(sorted(fresh))))

@@ -8,7 +8,6 @@ Every test works on a copy of ``kg/data`` (``--data``). Times come from ``--at``
 from __future__ import annotations
 
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 
 from kg.errors import UsageError
 from kg.namespaces import CHANGE, DOCUMENT, FIGURE
-from support import DATA, PREFIXES, digest, iokg
+from support import DATA, digest, iokg
+from test_add import figure_of_000
 
 #: 1 January 2026, 00:00 UTC.
 EPOCH = "1767225600"
@@ -25,19 +25,7 @@ EPOCH = "1767225600"
 
 def figure(value: int) -> str:
     """A figure of doc:000 that is not in the graph yet (value ``value``)."""
-    return PREFIXES + textwrap.dedent(f"""
-        fig:000-instagram-pages a io:ReportedFigure ;
-            rdfs:label "Spamouflage: Instagram pages removed"@en ;
-            io:value {value} ;
-            io:measures io:pages ;
-            io:role io:total ;
-            io:qualifier io:exact ;
-            io:onPlatform platform:instagram ;
-            io:aboutOperation op:spamouflage ;
-            io:outcomeOf resp:meta-spamouflage-takedown ;
-            io:reportedIn doc:000 ;
-            io:evidence "pagina's op Instagram"@nl .
-    """)
+    return figure_of_000("instagram-pages", value, "pages", "pagina's op Instagram")
 
 
 @pytest.fixture()

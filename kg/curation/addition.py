@@ -20,12 +20,12 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from kg.curation.base import (
-    ChangeResult, check_change, data_folder, dangling, lock_notes, refuse_dangling, statements_of, write,
+    ChangeResult, check_change, data_folder, dangling, lock_notes, refuse_dangling, write,
 )
 from kg.errors import InputError
 from kg.files import locked
 from kg.namespaces import ONTOLOGY, short_name
-from kg.placement import CURATION, graph_file, route
+from kg.placement import CURATION, graph_file, route, statements_of
 from kg.validation import read_batch
 
 
@@ -85,6 +85,10 @@ def add(
         notes = lock_notes(lock)
         existing = load(data_dir=folder)
         ontology = existing.graph(URIRef(ONTOLOGY))
+        if not replace:  # an invalid batch is told what is wrong with it before where it would go
+            report = check_change(batch, existing)
+            if not report.conforms or (strict and report.results):
+                return AddResult(report=report, notes=notes)
         placement = route(batch.dataset, existing, ontology, name=name)
         notes += placement.notes()
         additions = placement.graphs
@@ -103,9 +107,10 @@ def add(
         taken_out = Graph()
         for graph in removals.values():
             taken_out += graph
-        report = check_change(batch, existing, removed=taken_out if replaced else None, replacing=replace)
-        if not report.conforms or (strict and report.results):
-            return AddResult(report=report, notes=notes)
+        if replace:
+            report = check_change(batch, existing, removed=taken_out if replaced else None, replacing=True)
+            if not report.conforms or (strict and report.results):
+                return AddResult(report=report, notes=notes)
         refuse_dangling(dangling(existing, removals=removals, additions=additions))
         change = None
         if replaced:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from kg import paths
 from kg.dataset import PROVENANCE
@@ -63,23 +63,6 @@ def data_graphs(dataset: Dataset) -> list[Graph]:
     return [g for g in dataset.graphs()
             if len(g) and URIRef(str(g.identifier)) not in (URIRef(ONTOLOGY), PROVENANCE)
             and not str(g.identifier).startswith("urn:x-rdflib:")]
-
-
-def statements_of(graph: Graph, node) -> Graph:
-    """``node``'s statements in ``graph`` with the blank nodes they own (a figure's range,
-    a list), as one graph."""
-    found = Graph()
-    stack, seen = [node], set()
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for triple in graph.triples((current, None, None)):
-            found.add(triple)
-            if isinstance(triple[2], BNode):
-                stack.append(triple[2])
-    return found
 
 
 def dangling(existing: Dataset, *, removals: Mapping[URIRef, Graph], additions: Mapping[URIRef, Graph]) -> list[str]:

@@ -19,12 +19,12 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from kg.curation.base import (
-    ChangeResult, check_change, data_folder, dangling, data_graphs, lock_notes, refuse_dangling, statements_of, write,
+    ChangeResult, check_change, data_folder, dangling, data_graphs, lock_notes, refuse_dangling, write,
 )
 from kg.errors import UsageError
 from kg.files import locked
 from kg.namespaces import NARRATIVE_SCHEME, short_name
-from kg.placement import CURATION, graph_file, graph_named
+from kg.placement import CURATION, graph_file, graph_named, statements_of
 
 
 @dataclass

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
+from kg.placement import statements_of
+
 
 _DIRECTIVE = re.compile(r"^\s*(@prefix|@base|PREFIX|BASE)\b", re.IGNORECASE)
 _PREFIX_LINE = re.compile(r"^@prefix [^:]*: <[^>]*> \.$")
@@ -99,28 +101,13 @@ def _body(graph: Graph, name: URIRef) -> tuple[str, set[str]]:
     return "\n".join(lines[index:]).strip("\n"), prefixes
 
 
-def _closure(graph: Graph, subject) -> Graph:
-    part = Graph()
-    stack, seen = [subject], set()
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for triple in graph.triples((node, None, None)):
-            part.add(triple)
-            if isinstance(triple[2], BNode):
-                stack.append(triple[2])
-    return part
-
-
 def _statements(graph: Graph, keys: set) -> Graph:
     part = Graph()
     for subject, predicate in keys:
         for triple in graph.triples((subject, predicate, None)):
             part.add(triple)
             if isinstance(triple[2], BNode):
-                part += _closure(graph, triple[2])
+                part += statements_of(graph, triple[2])
     return part
 
 
@@ -167,7 +154,7 @@ def render(graph: Graph, *, name: URIRef, original: str | None = None, header: S
         if trailing or orphans:
             part = _statements(graph, trailing)
             for orphan in orphans:
-                part += _closure(graph, orphan)
+                part += statements_of(graph, orphan)
             body, used = _body(part, name)
             prefixes |= used
             blocks.append("# Added by iokg " + "-" * 70 + "\n\n" + body)

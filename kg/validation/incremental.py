@@ -164,7 +164,7 @@ def validate(
     single-valued property is told so ("use --replace"); new reference entities are named
     at info level (:func:`kg.records.curation_results`).
     """
-    from kg.records import curation_results
+    from kg.records import EXISTING_SHAPE, curation_results
     from kg.dataset import load, union
     from kg.namespaces import ONTOLOGY
 
@@ -205,6 +205,10 @@ def validate(
         before = _full_baseline(existing, context, shapes)
     old = {_key(r) for r in before}
     results += [r for r in after if _key(r) not in old]
+    # A count violation that a value already in the graph causes is told once, with that value.
+    told = {(r.focus, r.path) for r in results if r.shape == EXISTING_SHAPE}
+    results = [r for r in results if (r.focus, r.path) not in told or r.shape == EXISTING_SHAPE
+               or (tuple(r.terms) + (None,) * 5)[4] != SH.MaxCountConstraintComponent]
     labels = View([existing, new], namespaces=ontology.namespace_manager)
     located = sorted({_with_location(batch, labels, r) for r in results})
     conforms = not any(r.severity is Severity.VIOLATION for r in located)
