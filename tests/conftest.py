@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+# The on-disk index (kg.store.index) lives in $XDG_CACHE_HOME: tests, and the iokg commands
+# they start, build theirs in a folder of their own, never in the user's cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="iokg-test-cache-")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

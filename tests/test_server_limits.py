@@ -1,6 +1,6 @@
 """A server with a 2 s timeout and updates allowed (on a copy of the data): a query past the
 timeout is stopped and answered 503, its process gone and the server's CPU idle again,
-while other queries are answered; updates need the token and are validated like
+while other queries are answered; queries beyond the queue are refused; updates need the token and are validated like
 ``iokg add``."""
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ TICKS = os.sysconf("SC_CLK_TCK")
 def limited(tmp_path_factory):
     data = tmp_path_factory.mktemp("data") / "data"
     shutil.copytree(DATA, data)
-    with Served("--timeout", "2", "--allow-update", "--data", str(data), env={"IOKG_UPDATE_TOKEN": TOKEN}) as server:
+    with Served("--timeout", "2", "--max-concurrent", "2", "--max-queued", "1", "--allow-update", "--data", str(data),
+                env={"IOKG_UPDATE_TOKEN": TOKEN}) as server:
         server.data = data
         yield server
 
@@ -90,6 +91,33 @@ def test_query_past_the_timeout_is_stopped(limited):
     before = cpu_seconds(pid)
     time.sleep(1.0)
     assert cpu_seconds(pid) - before < 0.2, "the server's CPU is free again"
+
+
+def test_queries_beyond_the_queue_are_503(limited):
+    """Two run (--max-concurrent 2), one waits (--max-queued 1), the fourth is refused at once."""
+    answers = []
+
+    def slow():
+        started = time.monotonic()
+        status, body = ask(limited, SLOW)
+        answers.append((status, body, time.monotonic() - started))
+
+    threads = [threading.Thread(target=slow) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.15)
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [status for status, _, _ in answers] == [503] * 4
+    refused = [seconds for _, body, seconds in answers if b"too many queries" in body]
+    assert len(refused) == 1 and refused[0] < 1.0
+    # The two running are stopped at 2 s; the one in line then runs (and is stopped) or has
+    # waited its 2 s for a slot.
+    stopped = sum(b"stopped after 2 s" in body for _, body, _ in answers)
+    waited = sum(b"for a free query slot" in body for _, body, _ in answers)
+    assert stopped >= 2 and stopped + waited == 3
+    status, _ = ask(limited)
+    assert status == 200
 
 
 def update(server, text: str, token: str | None = TOKEN):

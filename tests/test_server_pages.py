@@ -105,6 +105,8 @@ def test_operation_page_shows_figures_claims_and_sources(served, loaded):
     for document in set(graph.objects(operation, IO.reportedIn)):
         assert f'href="{served.url}{path_of(str(document))}"' in html, "links go to this server"
     assert 'id="statements"' in html and 'id="mentions"' in html
+    network = html.partition('<section id="network">')[2].partition("</section>")[0]
+    assert "<svg" in network and label in network, "the operation's network picture"
 
 
 def test_unknown_iri_is_404(served):
@@ -118,8 +120,15 @@ def test_ontology_shapes_and_context(served, loaded):
     assert status == 200 and (URIRef(BASE + "ontology"), None, None) in ontology
     assert set(ontology) - set(loaded.graph(URIRef(BASE + "ontology"))) == set() or all(
         _blank(t) for t in set(ontology) - set(loaded.graph(URIRef(BASE + "ontology"))))
-    status, media, body = fetch(served.url + "ontology", "text/html")
+    status, media, body = fetch(served.url + "ontology", "text/html")  # 303 to the documentation's page
     assert status == 200 and media.startswith("text/html") and b"InfluenceOperation" in body
+    status, media, body = fetch(served.url + "docs/index.html", "text/html")
+    links = {link.partition("#")[0] for link in re.findall(r'href="([^"]+)"', body.decode("utf-8"))
+             if not link.startswith(("http:", "https:", "#", "mailto:"))}
+    assert status == 200 and links
+    for link in sorted(links):
+        assert fetch(served.url + "docs/" + link, "*/*")[0] == 200, link
+    assert fetch(served.url + "docs/../../etc/passwd", "*/*")[0] == 404
     status, media, body = fetch(served.url + "shapes", "text/turtle")
     assert status == 200 and len(Graph().parse(data=body.decode("utf-8"), format="turtle")) > 0
     status, media, body = fetch(served.url + "shapes", "text/html")
@@ -139,3 +148,21 @@ def test_query_page_needs_no_outside_asset(served):
             status, _, asset = fetch(reference, "*/*")
             assert status == 200 and b"http://" not in asset.replace(b"http://www.w3.org", b"") \
                 and b"https://" not in asset, reference
+
+
+def test_base_maps_iris_onto_the_server(loaded):
+    from types import SimpleNamespace
+
+    from kg.server.linked_data import description, page_html
+    from kg.server.settings import Settings
+
+    settings = Settings(base="https://kg.example.org/iokg")
+    operation = sorted(union(loaded).subjects(RDF.type, IO.InfluenceOperation), key=str)[0]
+    assert settings.local(str(operation)) == "https://kg.example.org/iokg/" + path_of(str(operation))
+    assert settings.local("http://www.wikidata.org/entity/Q148") == "http://www.wikidata.org/entity/Q148"
+    backend = SimpleNamespace(dataset=loaded, union=union(loaded))
+    html = page_html(backend, operation, description(backend, operation), local=settings.local,
+                     own_base=settings.own_base, pictures=False)
+    links = re.findall(r'href="([^"]+)"', html)
+    assert any(link.startswith("https://kg.example.org/iokg/document/") for link in links)
+    assert not [link for link in links if link.startswith(BASE)], "no link leaves for the public base"

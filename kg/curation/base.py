@@ -137,4 +137,9 @@ def write(lock: Lock, existing: Dataset, *, additions: Mapping[URIRef, Graph], r
         files[path] = data
     if files or delete:
         lock.commit(files, delete=delete)
+        # The on-disk index follows the files (a crash before this line: the next command
+        # finds the digests differ and rebuilds it).
+        from kg.store import index
+
+        index.update(sorted(files) + sorted(delete), data_dir=lock.folder)
     return sorted(files) + sorted(delete), added, removed

@@ -4,8 +4,11 @@ child process (see :mod:`kg.server.engine`)."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import tempfile
 from functools import partial
+from pathlib import Path
 
 import anyio
 from starlette.applications import Starlette
@@ -28,6 +31,8 @@ from kg.server.sparql import Form, form_of
 
 #: Seconds the server may spend making one of its own documents (pyLODE's ontology page).
 DOCUMENT_TIMEOUT = 300.0
+#: Query texts remembered as passing the network policy.
+MAX_SAFE = 4096
 #: Headers a browser script may read from a cross-origin answer.
 EXPOSED = ["X-IOKG-Truncated", "X-IOKG-Max-Rows", "X-IOKG-Rows", "Retry-After"]
 
@@ -40,11 +45,35 @@ class Server:
         self.backend = backend
         self.gate = Gate(running=settings.max_concurrent, waiting=settings.max_queued, patience=settings.timeout)
         self.cache: dict[tuple, Answer] = {}
+        #: query texts that passed the network policy on this graph (cleared by updates)
+        self.safe: set[str] = set()
+        self._docs: tempfile.TemporaryDirectory | None = None
+        self._docs_lock = asyncio.Lock()
+
+    async def docs_folder(self, build) -> Path:
+        """The folder of the documentation site, built by ``build(backend, folder=…)`` once."""
+        async with self._docs_lock:
+            if self._docs is None:
+                folder = tempfile.TemporaryDirectory(prefix="iokg-docs-")
+                async with self.gate:
+                    call = partial(self.backend.bounded, build, folder=folder.name, timeout=DOCUMENT_TIMEOUT)
+                    await anyio.to_thread.run_sync(call)
+                self._docs = folder
+        return Path(self._docs.name).resolve()
+
+    async def query(self, text: str, **kwargs) -> Answer:
+        """Run query ``text`` with :func:`execute`, checking the network policy once per text."""
+        answer = await self.run(execute, text, guarded=text in self.safe, **kwargs)
+        if len(self.safe) >= MAX_SAFE:
+            self.safe.clear()
+        self.safe.add(text)
+        return answer
 
     async def run(self, function, *args, **kwargs) -> Answer:
         """``function(backend, *args, **kwargs)`` in a bounded child, through the gate."""
         async with self.gate:
-            call = partial(self.backend.bounded, function, *args, timeout=self.settings.timeout, **kwargs)
+            call = partial(self.backend.bounded, function, *args, timeout=self.settings.timeout,
+                           memory=self.settings.max_memory, **kwargs)
             return await anyio.to_thread.run_sync(call)
 
     async def cached(self, key: tuple, function, *args, **kwargs) -> Answer:
@@ -71,7 +100,7 @@ async def sparql(request: Request) -> Response:
         return await update(request, server, operation.query)
     offered = GRAPH_FORMATS if form.graph else RESULT_FORMATS
     choice = negotiate(offered, accept=request.headers.get("accept"), format=operation.format)
-    answer = await server.run(execute, operation.query, choice=choice, max_rows=server.settings.max_rows,
+    answer = await server.query(operation.query, choice=choice, max_rows=server.settings.max_rows,
                               default_graphs=operation.default_graphs, named_graphs=operation.named_graphs)
     return respond(answer, server.settings)
 
@@ -92,6 +121,7 @@ async def update(request: Request, server: Server, text: str) -> Response:
                        **{"WWW-Authenticate": 'Bearer realm="iokg"'})
     result = await anyio.to_thread.run_sync(partial(apply_update, server.backend, text, timeout=settings.timeout))
     server.cache.clear()
+    server.safe.clear()
     return PlainTextResponse(result.message + "\n", status_code=result.status)
 
 
@@ -118,7 +148,7 @@ async def named_run(request: Request) -> Response:
     form = form_of(query.text)
     offered = tuple(c for c in NAMED_FORMATS if (c.kind is Kind.GRAPH) == form.graph)
     choice = negotiate(offered, accept=request.headers.get("accept"), format=request.query_params.get("format"))
-    answer = await server.run(execute, query.text, choice=choice, max_rows=server.settings.max_rows, bindings=bound)
+    answer = await server.query(query.text, choice=choice, max_rows=server.settings.max_rows, bindings=bound)
     return respond(answer, server.settings)
 
 
@@ -148,7 +178,9 @@ def _errors() -> dict:
         return problem(503, str(error), **{"Retry-After": "5"})
 
     async def limit(request: Request, error: Exception) -> Response:
-        return problem(503, f"query stopped: {error}", **{"Retry-After": "5"})
+        # The bounds are the server's options, not the command line's --limit.
+        message = str(error).replace("--limit memory=N", "the server's --max-memory BYTES")
+        return problem(503, f"query stopped: {message}", **{"Retry-After": "5"})
 
     async def not_acceptable(request: Request, error: Exception) -> Response:
         return problem(406, str(error))
@@ -175,6 +207,7 @@ def create_app(settings: Settings, *, backend: Backend | None = None) -> Starlet
         Route("/.well-known/void", pages.void),
         Route("/ontology", pages.ontology),
         Route("/shapes", pages.shapes),
+        Route("/docs/{path:path}", pages.docs),
         Route("/labels", pages.labels, methods=["POST"]),
         Route("/static/{file}", pages.static),
         Route("/pictures/{name}", pages.picture),

@@ -24,6 +24,8 @@ from kg.server.responses import respond
 STATIC = paths.PACKAGE / "server" / "static"
 _STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                  ".html": "text/html; charset=utf-8", ".svg": "image/svg+xml"}
+#: Media types of the documentation's downloads, by file extension.
+_DOWNLOAD_TYPES = {f".{f.extension}": f.media_type for f in ExportFormat} | {".json": "application/json"}
 #: IRIs a page may ask labels for at once.
 MAX_LABELS = 5000
 #: The offers of a Linked Data page: HTML for browsers first, then the RDF formats.
@@ -60,7 +62,8 @@ def _render(backend: Backend, graphs: dict, format: ExportFormat) -> Answer:
     return Answer(write_graphs(graphs, format), format.media_type, count=sum(len(g) for g in graphs.values()))
 
 
-def _service_answer(backend: Backend, *, endpoint: str, update: bool, format: ExportFormat | None) -> Answer:
+def _service_answer(backend: Backend, *, endpoint: str, update: bool, format: ExportFormat | None,
+                    own_base: str) -> Answer:
     from kg.server.description import service_description
     from kg.description import DATASET
 
@@ -70,7 +73,8 @@ def _service_answer(backend: Backend, *, endpoint: str, update: bool, format: Ex
         body = (f"<h1>SPARQL 1.1 endpoint</h1><p>Send queries to <code>{escape(endpoint)}</code> "
                 f"(GET <code>?query=</code> or POST), or use the <a href=\"./\">query page</a>.</p>"
                 f"<h2>Service description</h2><pre>{escape(turtle)}</pre>")
-        return Answer(page("SPARQL endpoint", body).encode("utf-8"), "text/html; charset=utf-8", count=len(graph))
+        return Answer(page("SPARQL endpoint", body, own_base=own_base).encode("utf-8"), "text/html; charset=utf-8",
+                      count=len(graph))
     return _render(backend, {URIRef(endpoint): graph}, format)
 
 
@@ -79,18 +83,20 @@ async def service(request: Request, server, operation) -> Response:
     choice = negotiate(GRAPH_FORMATS + (HTML,), accept=request.headers.get("accept"), format=operation.format)
     endpoint = server.settings.own_base + "sparql"
     answer = await server.cached(("sd", choice.name), _service_answer, endpoint=endpoint,
-                                 update=server.settings.allow_update, format=choice.rdf)
+                                 update=server.settings.allow_update, format=choice.rdf,
+                                 own_base=server.settings.own_base)
     return respond(answer, server.settings)
 
 
-def _void_answer(backend: Backend, *, format: ExportFormat | None) -> Answer:
+def _void_answer(backend: Backend, *, format: ExportFormat | None, own_base: str) -> Answer:
     from kg.description import describe
     from kg.exports import VOID_GRAPH
 
     graphs = {VOID_GRAPH: describe(backend.dataset)}
     if format is None:
         turtle = write_graphs(graphs, ExportFormat.TURTLE).decode("utf-8")
-        html = page("Dataset description (VoID)", f"<h1>Dataset description (VoID, DCAT)</h1><pre>{escape(turtle)}</pre>")
+        html = page("Dataset description (VoID)", f"<h1>Dataset description (VoID, DCAT)</h1><pre>{escape(turtle)}</pre>",
+                    own_base=own_base)
         return Answer(html.encode("utf-8"), "text/html; charset=utf-8", count=1)
     return _render(backend, graphs, format)
 
@@ -99,42 +105,61 @@ async def void(request: Request) -> Response:
     """The VoID/DCAT description of the dataset (Turtle unless asked otherwise)."""
     server = request.app.state.server
     choice = _choice(request, GRAPH_FORMATS + (HTML,))
-    return respond(await server.cached(("void", choice.name), _void_answer, format=choice.rdf), server.settings)
+    answer = await server.cached(("void", choice.name), _void_answer, format=choice.rdf,
+                                 own_base=server.settings.own_base)
+    return respond(answer, server.settings)
 
 
-def _ontology_answer(backend: Backend, *, format: ExportFormat | None, shapes: bool) -> Answer:
-    from kg.docs import ontology_page, shapes_page
-    from kg.validation import load_shapes
+def _rdf_answer(backend: Backend, *, format: ExportFormat, shapes: bool) -> Answer:
+    from kg.docs import load_ontology, load_shapes
 
-    ontology = Graph()
-    for s, p, o in backend.dataset.graph(URIRef(ONTOLOGY)):
-        ontology.add((s, p, o))
-    for prefix, namespace in backend.dataset.namespaces():
-        ontology.bind(prefix, namespace, override=True)
     if shapes:
-        graph, name = load_shapes(), URIRef(str(SHAPE).rstrip("#"))
-    else:
-        graph, name = ontology, URIRef(ONTOLOGY)
-    if format is None:
-        html = shapes_page(graph, ontology) if shapes else ontology_page(ontology)
-        return Answer(html.encode("utf-8"), "text/html; charset=utf-8", count=1)
-    return _render(backend, {name: graph}, format)
+        return _render(backend, {URIRef(str(SHAPE).rstrip("#")): load_shapes()}, format)
+    return _render(backend, {URIRef(ONTOLOGY): load_ontology()}, format)
+
+
+def _build_docs(backend: Backend, *, folder: str) -> Answer:
+    from kg.docs import build
+
+    written = build(folder, dataset=backend.dataset)
+    return Answer(b"", "text/plain", count=len(written))
+
+
+async def _documented(request: Request, *, shapes: bool) -> Response:
+    """The ontology or the shapes: in an RDF format, or (for browsers) 303 See Other to its
+    page in the documentation (the IRIs of the terms are hash IRIs under it)."""
+    from starlette.responses import RedirectResponse
+
+    server = request.app.state.server
+    choice = _choice(request)
+    if choice.rdf is None:
+        return RedirectResponse(f"{server.settings.own_base}docs/{'shapes' if shapes else 'ontology'}.html",
+                                status_code=303)
+    answer = await server.cached(("shapes" if shapes else "ontology", choice.name), _rdf_answer, format=choice.rdf,
+                                 shapes=shapes)
+    return respond(answer, server.settings)
 
 
 async def ontology(request: Request) -> Response:
-    """The ontology: pyLODE's HTML page, or the ontology in an RDF format."""
-    server = request.app.state.server
-    choice = _choice(request)
-    return respond(await server.cached(("ontology", choice.name), _ontology_answer, format=choice.rdf, shapes=False),
-                   server.settings)
+    """The ontology: in an RDF format, or its page (pyLODE's) for browsers."""
+    return await _documented(request, shapes=False)
 
 
 async def shapes(request: Request) -> Response:
-    """The SHACL shapes: their HTML documentation, or the shapes in an RDF format."""
+    """The SHACL shapes: in an RDF format, or their page for browsers."""
+    return await _documented(request, shapes=True)
+
+
+async def docs(request: Request) -> Response:
+    """The documentation site of ``iokg docs`` (ontology, shapes, class diagram, downloads),
+    made once, on first request, in a bounded child."""
     server = request.app.state.server
-    choice = _choice(request)
-    return respond(await server.cached(("shapes", choice.name), _ontology_answer, format=choice.rdf, shapes=True),
-                   server.settings)
+    folder = await server.docs_folder(_build_docs)
+    path = (folder / (request.path_params["path"] or "index.html")).resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        return Response("not found\n", status_code=404, media_type="text/plain")
+    media = _STATIC_TYPES.get(path.suffix) or _DOWNLOAD_TYPES.get(path.suffix, "application/octet-stream")
+    return Response(path.read_bytes(), media_type=media)
 
 
 async def labels(request: Request) -> Response:

@@ -77,7 +77,6 @@ def test_named_query_to_linked_data_page(page, served, loaded):
 
 
 def test_pictures(page, served):
-    pytest.importorskip("kg.pictures", reason="the pictures (kg.pictures, engineer docs) are not on this branch yet")
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(served.url)
     for name in ("timeline", "network"):
@@ -86,3 +85,13 @@ def test_pictures(page, served):
         page.wait_for_function(f"document.getElementById('{name}').complete")
         assert page.evaluate(f"document.getElementById('{name}').naturalWidth") > 0, name
     page.locator("#pictures").screenshot(path=str(ARTIFACTS / "3-pictures.png"))
+
+
+def test_operation_page_shows_its_network(page, served, loaded):
+    from kg.namespaces import BASE
+
+    operation = sorted(union(loaded).subjects(RDF.type, IO.InfluenceOperation), key=str)[0]
+    page.goto(served.url + str(operation)[len(BASE):])
+    svg = page.locator("#network svg")
+    assert svg.count() == 1 and svg.bounding_box()["width"] > 100
+    page.screenshot(path=str(ARTIFACTS / "4-operation-page.png"), full_page=True)
