@@ -26,6 +26,12 @@ COUNTRY = Namespace(BASE + "country/")
 TECHNIQUE = Namespace(BASE + "technique/")
 DISARM = Namespace(BASE + "disarm/")
 GRAPH = Namespace(BASE + "graph/")
+#: Accounts of the platforms' archives: ``account/<platform>/<user id as published>``.
+ACCOUNT = Namespace(BASE + "account/")
+#: Posts of the platforms' archives: ``post/<platform>/<post id>``.
+POST = Namespace(BASE + "post/")
+#: Named graphs of imported archive files: ``archive/<name>`` (kg/data/archives/<name>.nt).
+ARCHIVE = Namespace(BASE + "archive/")
 SHAPE = Namespace(BASE + "shapes#")
 #: Changes made by ``iokg remove`` and ``iokg add --replace`` (prov:Activity, in graph:curation).
 CHANGE = Namespace(BASE + "change/")
@@ -38,6 +44,8 @@ SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
+#: SIOC core: accounts and posts of online communities.
+SIOC = Namespace("http://rdfs.org/sioc/ns#")
 
 #: Prefixes bound on every graph iokg writes, so output is stable and readable.
 PREFIXES = {
@@ -56,11 +64,15 @@ PREFIXES = {
     "disarm": DISARM,
     "graph": GRAPH,
     "change": CHANGE,
+    "account": ACCOUNT,
+    "post": POST,
+    "archive": ARCHIVE,
     "iosh": SHAPE,
     "schema": SCHEMA,
     "wd": WD,
     "void": VOID,
     "dcat": DCAT,
+    "sioc": SIOC,
     "dcterms": DCTERMS,
     "owl": OWL,
     "prov": PROV,
