@@ -201,12 +201,10 @@ class OxigraphStore(Store):
             names = names if names is not None else [to_oxigraph(g) for g in self.graphs()]
             quads = (q for name in names for q in self._store.quads_for_pattern(None, None, None, name))
             return pyoxigraph.serialize(quads, format=format.oxigraph, prefixes=_prefixes())
-        if names is None:
-            if merged:
-                return self._store.dump(format=format.oxigraph, from_graph=pyoxigraph.DefaultGraph(), prefixes=_prefixes())
-            # No triple is in two graphs: the triples of every graph, written by Oxigraph.
-            return self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize(format=format.oxigraph)
+        if names is None and merged:
+            return self._store.dump(format=format.oxigraph, from_graph=pyoxigraph.DefaultGraph(), prefixes=_prefixes())
         if not merged:
+            names = names if names is not None else list(self._store.named_graphs())
             # No triple is in two graphs: the union is the graphs one after the other.
             output = io.BytesIO()
             for name in names:
