@@ -72,7 +72,8 @@ class Server:
     async def run(self, function, *args, **kwargs) -> Answer:
         """``function(backend, *args, **kwargs)`` in a bounded child, through the gate."""
         async with self.gate:
-            call = partial(self.backend.bounded, function, *args, timeout=self.settings.timeout, **kwargs)
+            call = partial(self.backend.bounded, function, *args, timeout=self.settings.timeout,
+                           memory=self.settings.max_memory, **kwargs)
             return await anyio.to_thread.run_sync(call)
 
     async def cached(self, key: tuple, function, *args, **kwargs) -> Answer:
@@ -177,7 +178,9 @@ def _errors() -> dict:
         return problem(503, str(error), **{"Retry-After": "5"})
 
     async def limit(request: Request, error: Exception) -> Response:
-        return problem(503, f"query stopped: {error}", **{"Retry-After": "5"})
+        # The bounds are the server's options, not the command line's --limit.
+        message = str(error).replace("--limit memory=N", "the server's --max-memory BYTES")
+        return problem(503, f"query stopped: {message}", **{"Retry-After": "5"})
 
     async def not_acceptable(request: Request, error: Exception) -> Response:
         return problem(406, str(error))

@@ -123,9 +123,10 @@ class Backend:
     def graph_names(self) -> list[URIRef]:
         return self.state.graph_names
 
-    def bounded(self, function, *args, timeout: float | None, **kwargs):
-        """Run ``function(self, *args, **kwargs)`` in a child process bounded by ``timeout``."""
-        return run_bounded(function, self, *args, timeout=timeout, **kwargs)
+    def bounded(self, function, *args, timeout: float | None, memory: int | None = None, **kwargs):
+        """Run ``function(self, *args, **kwargs)`` in a child process bounded by ``timeout``
+        (seconds) and ``memory`` (bytes of address space)."""
+        return run_bounded(function, self, *args, timeout=timeout, memory=memory, **kwargs)
 
 
 def execute(
@@ -162,7 +163,9 @@ def _run_with_dataset(backend: Backend, text, bindings, default_graphs, named_gr
 
     from kg.namespaces import PREFIXES
     from kg.queries import with_values
-    from kg.terms import to_oxigraph, to_rdflib
+    from kg.store.oxigraph import rows_of
+    from kg.store.sparql import syntax_error
+    from kg.terms import to_oxigraph
 
     known = {str(name) for name in backend.graph_names}
     unknown = sorted(name for name in {*default_graphs, *named_graphs} if name not in known)
@@ -178,16 +181,8 @@ def _run_with_dataset(backend: Backend, text, bindings, default_graphs, named_gr
             prefixes={k: str(v) for k, v in PREFIXES.items()},
         )
     except SyntaxError as error:
-        raise UsageError(f"malformed SPARQL: {error}") from None
-    if isinstance(result, ox.QueryBoolean):
-        return Rows([], [], boolean=bool(result))
-    if isinstance(result, ox.QueryTriples):
-        graph = Graph()
-        for triple in result:
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        return Rows([], [], graph=graph)
-    variables = [v.value for v in result.variables]
-    return Rows(variables, [tuple(to_rdflib(s[v]) for v in variables) for s in result])
+        raise syntax_error(error, text) from None
+    return rows_of(result)
 
 
 def write_answer(rows: Rows, *, choice: Choice, max_rows: int) -> Answer:

@@ -37,6 +37,8 @@ class Settings:
     max_concurrent: int = max(2, os.cpu_count() or 2)
     #: queries waiting at once; more are answered 503 at once
     max_queued: int = 32
+    #: the address space (bytes) of the process a query runs in; None: no bound but the machine's
+    max_memory: int | None = None
 
     @property
     def own_base(self) -> str:
