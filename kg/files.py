@@ -75,8 +75,20 @@ def write_atomic(path: Path | str, data: bytes) -> None:
     flushed and fsynced, renamed over ``path``, then the folder fsynced. Readers see the old
     file or the new one, never a part; a crash leaves the old file (and at most a hidden
     temporary file, which the next writer of a data folder removes). Raises
-    :class:`InputError` when the folder cannot be written."""
+    :class:`InputError` when the folder cannot be written.
+
+    A path that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a FIFO) is
+    written to, never replaced: renaming over a device would put a plain file in its place."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        if path.is_dir():
+            raise InputError("cannot write: is a folder", path=path)
+        try:
+            with open(path, "wb") as handle:
+                handle.write(data)
+        except OSError as error:
+            raise InputError(f"cannot write: {error.strerror or error}", path=path) from None
+        return
     directory = path.parent if str(path.parent) else Path(".")
     temporary = _temporary_name(path if str(path.parent) else Path(".") / path)
     try:
