@@ -182,8 +182,11 @@ def query_table(sizes: list[int], results: dict[int, dict[str, dict]]) -> str:
         exponent = "–"
         if previous and before.get(name) and a and before[name] > 0 and a > 0:
             exponent = f"{math.log(a / before[name]) / math.log(largest / previous):.2f}"
-        lines.append(f"| {name} | {r:.4f} | {a:.4f} | {b:.4f} | {a / b:.1f}× | {exponent} |"
-                     if a is not None and b and r is not None else f"| {name} | {r} | {a} | {b} | – | {exponent} |")
+        def seconds(value) -> str:
+            return "–" if value is None else f"{value:.4f}"
+
+        share = f"{a / b:.1f}×" if a is not None and b else "–"
+        lines.append(f"| {name} | {seconds(r)} | {seconds(a)} | {seconds(b)} | {share} | {exponent} |")
     return "\n".join(lines)
 
 
