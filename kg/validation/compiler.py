@@ -500,12 +500,33 @@ def run(plan: Plan, store, data: Graph, shapes: Graph) -> list[Result]:
 VALUE_COMPONENTS = {COMPONENTS[p] for p in VALUE_CONSTRAINTS}
 
 
+def _restored(values: dict, data: Graph) -> dict:
+    """Oxigraph stores literals in canonical form ("12.0"^^xsd:decimal as "12"); pySHACL
+    reports them as written. Each literal of a row is replaced by the literal, equal in
+    value and datatype, that a node of the same row has in ``data``."""
+    literals = [k for k, v in values.items() if isinstance(v, Literal) and v.datatype is not None]
+    if not literals:
+        return values
+    nodes = [v for v in values.values() if isinstance(v, (URIRef, BNode))]
+    for name in literals:
+        term = values[name]
+        for node in nodes:
+            found = next((o for o in data.objects(node, None) if isinstance(o, Literal) and o.datatype == term.datatype
+                          and str(o) != str(term) and o.eq(term)), None)
+            if found is not None:
+                values[name] = found
+                break
+    return values
+
+
 def _result_of(check: Check, row, names: list[str], data: Graph, shapes: Graph, to_rdflib) -> Result:
     focus = to_rdflib(row["this"])
     if check.sparql is None:
         value = to_rdflib(row["value"]) if check.component in VALUE_COMPONENTS else None
+        if value is not None:
+            value = _restored({"this": focus, "value": value}, data)["value"]
         return _result(check, focus, check.path, value, {str(m) for m in check.messages}, data, shapes)
-    values = {name: to_rdflib(row[name]) for name in names}
+    values = _restored({name: to_rdflib(row[name]) for name in names}, data)
     this = values.pop("this", None) or focus
     path = values.pop("path", None)
     value = values.pop("value", None)
