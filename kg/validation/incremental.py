@@ -15,6 +15,7 @@ from rdflib.namespace import SH
 from kg.validation.base import Report, Result, Severity, label_of
 from kg.validation.batch import Batch, as_batch, locate, read_batch
 from kg.validation.engine import load_shapes, validate_graph
+from kg.validation.rules import check_results, check_rows, dataset_store
 from kg.validation.terms import dangling_results, term_results
 
 
@@ -145,6 +146,7 @@ def validate(
     format=None,
     incremental: bool = True,
     shapes: Graph | None = None,
+    checks: bool = True,
 ) -> Report:
     """Validate new assertions together with the ontology and the existing graph.
 
@@ -153,7 +155,9 @@ def validate(
     lists only the problems the new assertions cause, each with the line of the input that
     holds its focus node (``Result.location``). ``incremental`` validates only the nodes the
     assertions can affect (same verdict as a full validation, in time that grows with the
-    batch, not the graph).
+    batch, not the graph). ``checks`` also applies the graph-quality checks of
+    ``queries/checks/`` to the nodes the batch touches (rows the graph did not have before
+    are violations).
     """
     from kg.dataset import load, union
     from kg.namespaces import ONTOLOGY
@@ -180,8 +184,15 @@ def validate(
         combined = View([existing, new])
         focus = affected_nodes(new, combined, shapes)
         inverse = inverse_predicates(shapes)
-        after = _on(validate_graph(neighbourhood(combined, focus, ontology, inverse=inverse), shapes=shapes), focus)
-        before = _on(validate_graph(neighbourhood(context, focus, ontology, inverse=inverse), shapes=shapes), focus)
+        reach_after = neighbourhood(combined, focus, ontology, inverse=inverse)
+        reach_before = neighbourhood(context, focus, ontology, inverse=inverse)
+        after = _on(validate_graph(reach_after, shapes=shapes), focus)
+        before = _on(validate_graph(reach_before, shapes=shapes), focus)
+        if checks:
+            nodes = set(reach_after.subjects()) - set(ontology.subjects())
+            old_rows = check_rows(dataset_store(_quads_of(nodes, [existing], ontology)))
+            after += check_results(dataset_store(_quads_of(nodes, [existing, batch.dataset], ontology)), ontology,
+                                   nodes=focus, before=old_rows)
     else:
         context = union(existing)
         combined = context + new
@@ -189,12 +200,30 @@ def validate(
             combined.bind(prefix, namespace, override=True)
         after = validate_graph(combined, shapes=shapes).results
         before = _full_baseline(existing, context, shapes)
+        if checks:
+            old_rows = check_rows(dataset_store([g for g in existing.graphs() if len(g)]))
+            merged = {}
+            for dataset in (existing, batch.dataset):
+                for graph in dataset.graphs():
+                    merged.setdefault(graph.identifier, set()).update(graph)
+            after += check_results(dataset_store(list(merged.items())), ontology, before=old_rows)
     old = {_key(r) for r in before}
     results += [r for r in after if _key(r) not in old]
     labels = View([existing, new], namespaces=ontology.namespace_manager)
     located = sorted({_with_location(batch, labels, r) for r in results})
     conforms = not any(r.severity is Severity.VIOLATION for r in located)
     return Report(conforms=conforms, results=sorted(located))
+
+
+def _quads_of(nodes: set, datasets: list, ontology: Graph) -> list:
+    """The triples of ``nodes`` in each named graph of ``datasets`` (by graph), and the ontology."""
+    graphs: dict = {ontology.identifier: set(ontology)}
+    for dataset in datasets:
+        for node in nodes:
+            for s, p, o, g in dataset.quads((node, None, None, None)):
+                name = getattr(g, "identifier", g)
+                graphs.setdefault(name, set()).add((s, p, o))
+    return list(graphs.items())
 
 
 def _with_location(batch: Batch, graph: Graph, result: Result) -> Result:

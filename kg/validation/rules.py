@@ -1,0 +1,81 @@
+"""The graph-quality checks of ``queries/checks/`` (``*-violation.rq``: no rows expected)
+enforced as validation rules, so that ``check``, ``validate`` and ``add`` apply one rule
+set: a row of a check is a violation on the first node of the row.
+
+The checks run on Oxigraph (the dataset's named graphs kept, for the checks that ask in
+which graph a node is described)."""
+
+from __future__ import annotations
+
+from rdflib import BNode, Dataset, Graph, URIRef
+
+from kg.validation.base import Result, Severity, short, shorten
+
+#: The prefix of a check's name in ``Result.shape`` (``iokg:Check-operation-without-sponsor``).
+CHECK_SHAPE = "iokg:Check-"
+
+
+def dataset_store(graphs):
+    """A ``pyoxigraph.Store`` with the named graphs of ``graphs`` (rdflib graphs or
+    ``(name, triples)`` pairs)."""
+    import pyoxigraph as ox
+
+    from kg.terms import to_oxigraph
+
+    store = ox.Store()
+    cache: dict = {}
+
+    def term(t):
+        found = cache.get(t)
+        if found is None:
+            found = cache[t] = to_oxigraph(t)
+        return found
+
+    quads = []
+    for item in graphs:
+        name, triples = (item.identifier, item) if isinstance(item, Graph) else item
+        graph = term(URIRef(str(name))) if isinstance(name, URIRef) else ox.DefaultGraph()
+        quads.extend(ox.Quad(term(s), term(p), term(o), graph) for s, p, o in triples)
+    store.bulk_extend(quads)
+    return store
+
+
+def check_rows(store) -> dict[str, list[tuple]]:
+    """The rows of every check on ``store`` (default graph: the union of its graphs), by name."""
+    from kg.queries import checks
+    from kg.terms import to_rdflib
+
+    rows = {}
+    for name, query in checks().items():
+        solutions = store.query(query.text, use_default_graph_as_union=True)
+        names = [v.value for v in solutions.variables]
+        rows[name] = [tuple(to_rdflib(row[v]) for v in names) for row in solutions]
+    return rows
+
+
+def check_results(store, names: Graph, *, nodes=None, before: dict | None = None) -> list[Result]:
+    """Violations for the rows of the checks on ``store``: only rows that mention one of
+    ``nodes`` (when given) and that ``before`` (rows of the graph before a batch) lacks."""
+    from kg.queries import checks
+
+    known = checks()
+    results = []
+    for name, rows in sorted(check_rows(store).items()):
+        old = set((before or {}).get(name, ()))
+        for row in rows:
+            if row in old or (nodes is not None and not any(term in nodes for term in row)):
+                continue
+            focus = next((t for t in row if isinstance(t, (URIRef, BNode))), row[0])
+            others = [t for t in row if t is not None and t != focus]
+            summary = known[name].summary or name
+            results.append(Result(
+                Severity.VIOLATION, short(names, focus), "", " ".join(short(names, t) for t in others),
+                shorten(f"{summary} (check queries/checks/{name}.rq must return no rows)"), CHECK_SHAPE + name,
+                terms=(focus, None, others[0] if others else None, None, None)))
+    return sorted(results)
+
+
+def dataset_check_results(dataset: Dataset, names: Graph | None = None) -> list[Result]:
+    """Violations for every row of every check on the whole ``dataset``."""
+    graphs = [g for g in dataset.graphs() if len(g)]
+    return check_results(dataset_store(graphs), names if names is not None else graphs[0] if graphs else Graph())
