@@ -500,6 +500,19 @@ def run(plan: Plan, store, data: Graph, shapes: Graph) -> list[Result]:
 VALUE_COMPONENTS = {COMPONENTS[p] for p in VALUE_CONSTRAINTS}
 
 
+#: Datatypes whose literals Oxigraph writes in canonical form.
+CANONICALISED = frozenset((XSD.decimal, XSD.integer, XSD.double, XSD.float, XSD.boolean, XSD.nonNegativeInteger,
+                           XSD.positiveInteger, XSD.nonPositiveInteger, XSD.negativeInteger, XSD.long, XSD.int,
+                           XSD.short, XSD.byte, XSD.unsignedLong, XSD.unsignedInt, XSD.unsignedShort, XSD.unsignedByte))
+
+
+def _equal(a: Literal, b: Literal) -> bool:
+    try:
+        return bool(a.eq(b))
+    except TypeError:
+        return False
+
+
 def _restored(values: dict, data: Graph) -> dict:
     """Oxigraph stores literals in canonical form ("12.0"^^xsd:decimal as "12"); pySHACL
     reports them as written. Each literal of a row is replaced by the literal, equal in
@@ -510,9 +523,11 @@ def _restored(values: dict, data: Graph) -> dict:
     nodes = [v for v in values.values() if isinstance(v, (URIRef, BNode))]
     for name in literals:
         term = values[name]
+        if term.datatype not in CANONICALISED:
+            continue
         for node in nodes:
             found = next((o for o in data.objects(node, None) if isinstance(o, Literal) and o.datatype == term.datatype
-                          and str(o) != str(term) and o.eq(term)), None)
+                          and str(o) != str(term) and _equal(o, term)), None)
             if found is not None:
                 values[name] = found
                 break

@@ -15,7 +15,7 @@ from rdflib.namespace import SH
 from kg.validation.base import Report, Result, Severity, label_of
 from kg.validation.batch import Batch, as_batch, locate, read_batch
 from kg.validation.engine import load_shapes, validate_graph
-from kg.validation.rules import check_results, check_rows, dataset_store
+from kg.validation.rules import check_results, check_rows, dataset_store, without_repeats
 from kg.validation.terms import dangling_results, term_results
 
 
@@ -208,7 +208,7 @@ def validate(
                     merged.setdefault(graph.identifier, set()).update(graph)
             after += check_results(dataset_store(list(merged.items())), ontology, before=old_rows)
     old = {_key(r) for r in before}
-    results += [r for r in after if _key(r) not in old]
+    results = without_repeats(results + [r for r in after if _key(r) not in old])
     labels = View([existing, new], namespaces=ontology.namespace_manager)
     located = sorted({_with_location(batch, labels, r) for r in results})
     conforms = not any(r.severity is Severity.VIOLATION for r in located)

@@ -79,3 +79,11 @@ def dataset_check_results(dataset: Dataset, names: Graph | None = None) -> list[
     """Violations for every row of every check on the whole ``dataset``."""
     graphs = [g for g in dataset.graphs() if len(g)]
     return check_results(dataset_store(graphs), names if names is not None else graphs[0] if graphs else Graph())
+
+
+def without_repeats(results: list[Result]) -> list[Result]:
+    """``results`` without the check results on a node that a shape already reports a
+    violation on: the check then repeats the shape, and the shape's message says more."""
+    violated = {r.terms[0] for r in results if r.terms and r.severity is Severity.VIOLATION
+                and not r.shape.startswith(CHECK_SHAPE)}
+    return [r for r in results if not (r.shape.startswith(CHECK_SHAPE) and r.terms and r.terms[0] in violated)]
