@@ -72,7 +72,7 @@ def check(*, data_dir: Path | None = None, reasoner: bool | None = None) -> Chec
     if reasoner:
         report.reasoner = reason(Graph() + ontology)
 
-    shapes = load_shapes()
+    shapes = load_shapes(portable=True)
     report.shapes = shape_problems(shapes)
     data = union(dataset)
     report.triples = len(data)

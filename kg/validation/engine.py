@@ -16,10 +16,13 @@ from kg.validation.base import Report, Result, Severity, label_of, short, shorte
 from kg.validation.compiler import path_text
 
 
-def load_shapes() -> Graph:
-    """All shape files of ``shapes/`` in one graph."""
+def load_shapes(*, portable: bool = False) -> Graph:
+    """All shape files of ``shapes/`` in one graph; with ``portable``, also those of
+    ``shapes/portable/`` (SHACL-SPARQL versions of checks iokg runs in Python)."""
     graph = Graph()
     files = sorted(paths.SHAPES_DIR.glob("*.ttl"))
+    if portable:
+        files += sorted((paths.SHAPES_DIR / "portable").glob("*.ttl"))
     for path in files:
         graph += parse_file(path)
     return graph
