@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import Enum, IntEnum
 from pathlib import Path
+from typing import TypeVar
+
+E = TypeVar("E", bound=Enum)
 
 
 class ExitCode(IntEnum):
@@ -60,6 +63,16 @@ def _rebuild(kind: type, message: str, path: str | None, line: int | None, colum
 
 class UsageError(IokgError):
     """A request that cannot be carried out as asked (unknown name, missing parameter)."""
+
+
+def member(enum: type[E], value: object, *, what: str) -> E:
+    """The member of ``enum`` that ``value`` is or names; :class:`UsageError` listing the
+    known values otherwise (``what`` names the option: "export format")."""
+    try:
+        return enum(value)
+    except ValueError:
+        known = ", ".join(str(m.value) for m in enum)
+        raise UsageError(f"unknown {what} {value!r}; known: {known}") from None
 
 
 class PolicyError(UsageError):

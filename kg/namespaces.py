@@ -63,3 +63,6 @@ PREFIXES = {
     "skos": SKOS,
     "xsd": XSD,
 }
+
+#: SPARQL 1.1 Service Description (the description ``iokg serve`` gives at GET /sparql).
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

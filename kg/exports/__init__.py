@@ -2,8 +2,10 @@
 
 ``export(dataset, format=ExportFormat.TURTLE)`` returns the bytes of one file: the data
 graphs of ``dataset`` (or the ``graphs`` asked for), the dataset's VoID/DCAT description
-(graph ``https://w3id.org/iokg/graph/void``, always included) and, on request, the
-ontology and the SHACL shapes, each in its own named graph.
+(graph ``https://w3id.org/iokg/graph/void``, always included), the ontology (graph
+``https://w3id.org/iokg/ontology``, included unless ``with_ontology=False``: the named
+queries reach subclasses and subproperties through its hierarchy, so an export without it
+does not give iokg's answers) and, on request, the SHACL shapes, each in its own named graph.
 
 Formats with named graphs (N-Quads, TriG, JSON-LD) keep every graph; the others (Turtle,
 long Turtle, N-Triples, RDF/XML) get the union of the chosen graphs.
@@ -16,9 +18,10 @@ predicates, objects, graphs and prefixes are written in sorted order; nothing of
 iokg (:mod:`kg.exports.turtle`); N-Triples, N-Quads and RDF/XML by Oxigraph from the sorted
 statements (:mod:`kg.exports.serialization`); JSON-LD is built in expanded form from the
 sorted statements and compacted by pyld with the context the package ships
-(``kg/data/context.jsonld``, :mod:`kg.exports.jsonld`), which the output references by its
-IRI :data:`CONTEXT_IRI`; :func:`document_loader` serves that IRI from the package, without
-the network.
+(``kg/data/context.jsonld``, :mod:`kg.exports.jsonld`), which the output carries inline
+(the default: any JSON-LD reader reads it offline) or references by its IRI
+:data:`CONTEXT_IRI` (``context="iri"``); :func:`document_loader` serves that IRI from the
+package, without the network.
 
 The package, by concern: :mod:`~kg.exports.base` (formats, prefixes, graph names, term
 order, canonical statements), :mod:`~kg.exports.selection` (which graphs an export holds),
@@ -34,6 +37,7 @@ from kg.exports.base import (
     SHAPES_GRAPH,
     VOID_GRAPH,
     ExportFormat,
+    JsonLdContext,
     canonical_quads,
     data_graph_names,
     known_graphs,
@@ -52,6 +56,7 @@ __all__ = [
     "SHAPES_GRAPH",
     "VOID_GRAPH",
     "ExportFormat",
+    "JsonLdContext",
     "build_context",
     "canonical_quads",
     "context",

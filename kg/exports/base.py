@@ -73,6 +73,15 @@ class ExportFormat(str, Enum):
         return "http://www.w3.org/ns/formats/" + _FORMAT_INFO[self][3]
 
 
+class JsonLdContext(str, Enum):
+    """How a JSON-LD export carries its context: ``inline`` (the whole context in the file,
+    read by any JSON-LD processor offline; the default) or ``iri`` (a reference to
+    :data:`CONTEXT_IRI`, for the web, where the server serves that IRI)."""
+
+    INLINE = "inline"
+    IRI = "iri"
+
+
 _FORMAT_INFO = {
     ExportFormat.TURTLE: ("text/turtle", "ttl", "Turtle", "Turtle"),
     ExportFormat.LONGTURTLE: ("text/turtle", "ttl", "Turtle (long form: one object per line)", "Turtle"),

@@ -11,7 +11,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.errors import InputError
-from kg.exports.base import CONTEXT_FILE, CONTEXT_IRI, EXPORT_PREFIXES, RDF_TYPE, XSD_NS, is_bnode
+from kg.exports.base import CONTEXT_FILE, CONTEXT_IRI, EXPORT_PREFIXES, RDF_TYPE, XSD_NS, JsonLdContext, is_bnode
 from kg.namespaces import IO
 
 def context() -> dict:
@@ -70,13 +70,14 @@ def expanded_jsonld(quads: list) -> list:
     return [{"@id": name, "@graph": list(nodes.values())} for name, nodes in graphs.items()]
 
 
-def write_jsonld(quads: list) -> bytes:
-    """Sorted canonical ``quads`` as compacted JSON-LD with the shipped context."""
+def write_jsonld(quads: list, *, context_mode: JsonLdContext = JsonLdContext.INLINE) -> bytes:
+    """Sorted canonical ``quads`` as compacted JSON-LD with the shipped context, written
+    into the file (``inline``) or referenced by :data:`CONTEXT_IRI` (``iri``)."""
     from pyld import jsonld
 
     compacted = jsonld.compact(
         expanded_jsonld(quads),
-        CONTEXT_IRI,
+        context() if context_mode is JsonLdContext.INLINE else CONTEXT_IRI,
         {"documentLoader": document_loader, "compactToRelative": False, "base": None},
     )
     return (json.dumps(_keywords_first(compacted), indent=2, ensure_ascii=False) + "\n").encode("utf-8")

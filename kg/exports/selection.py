@@ -36,11 +36,12 @@ def select(
     dataset: Dataset,
     *,
     graphs: Iterable[str | URIRef] | None = None,
-    with_ontology: bool = False,
+    with_ontology: bool = True,
     with_shapes: bool = False,
 ) -> dict[URIRef, Graph]:
     """The graphs an export holds, by name: the chosen data graphs (default: all), the
-    ontology and the shapes if asked for, and always the VoID/DCAT description."""
+    ontology (unless ``with_ontology`` is false), the shapes if asked for, and always the
+    VoID/DCAT description."""
     if graphs is None:
         names = data_graph_names(dataset)
     else:

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
 
-from kg.errors import UsageError
-from kg.exports.base import EXPORT_PREFIXES, ExportFormat, canonical_quads, term_key
+from kg.errors import member
+from kg.exports.base import EXPORT_PREFIXES, ExportFormat, JsonLdContext, canonical_quads, term_key
 from kg.exports.jsonld import write_jsonld
 from kg.exports.selection import select
 from kg.exports.turtle import TurtleWriter
@@ -24,26 +24,27 @@ def export(
     *,
     format: ExportFormat | str = ExportFormat.TURTLE,
     graphs: Iterable[str | URIRef] | None = None,
-    with_ontology: bool = False,
+    with_ontology: bool = True,
     with_shapes: bool = False,
+    context: JsonLdContext | str = JsonLdContext.INLINE,
 ) -> bytes:
-    """Serialize ``dataset`` (the data graphs, or ``graphs``; plus the ontology and the
-    shapes if asked for; always with the VoID/DCAT description) in ``format``.
+    """Serialize ``dataset`` (the data graphs, or ``graphs``; the ontology unless
+    ``with_ontology`` is false, since the named queries reach subclasses and
+    subproperties through it; the shapes if asked for; always the VoID/DCAT description)
+    in ``format``. ``context`` says how JSON-LD carries its context (inline by default).
 
     The output is deterministic: the same graphs give the same bytes on every run.
-    Raises :class:`UsageError` for an unknown format or graph name.
+    Raises :class:`UsageError` for an unknown format, context mode or graph name.
     """
-    try:
-        format = ExportFormat(format)
-    except ValueError:
-        known = ", ".join(f.value for f in ExportFormat)
-        raise UsageError(f"unknown export format {format!r}; known formats: {known}") from None
+    format = member(ExportFormat, format, what="export format")
+    context = member(JsonLdContext, context, what="JSON-LD context mode")
     selected = select(dataset, graphs=graphs, with_ontology=with_ontology, with_shapes=with_shapes)
-    return serialize(canonical_quads(selected), format)
+    return serialize(canonical_quads(selected), format, context=context)
 
 
-def serialize(quads: list, format: ExportFormat) -> bytes:
-    """Write sorted canonical ``quads`` (from :func:`canonical_quads`) in ``format``."""
+def serialize(quads: list, format: ExportFormat, *, context: JsonLdContext = JsonLdContext.INLINE) -> bytes:
+    """Write sorted canonical ``quads`` (from :func:`canonical_quads`) in ``format``; JSON-LD
+    with its context inline or referenced by IRI (``context``)."""
     if format is ExportFormat.NQUADS:
         return _sorted_lines(quads, quad_format=True)
     if format is ExportFormat.NTRIPLES:
@@ -51,7 +52,7 @@ def serialize(quads: list, format: ExportFormat) -> bytes:
     if format is ExportFormat.RDFXML:
         return _rdfxml(quads)
     if format is ExportFormat.JSONLD:
-        return write_jsonld(quads)
+        return write_jsonld(quads, context_mode=context)
     writer = TurtleWriter(long=format is ExportFormat.LONGTURTLE)
     if format is ExportFormat.TRIG:
         return writer.trig(quads).encode("utf-8")
