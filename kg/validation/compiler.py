@@ -479,6 +479,8 @@ def run(plan: Plan, store, data: Graph, shapes: Graph) -> list[Result]:
 
     results = []
     for check in plan.checks:
+        if not any(members(o) for o in check.covers):
+            continue  # no focus node: nothing to check (most checks, on a batch's neighbourhood)
         query = re.sub(r"__WELL_TYPED__\((\?\w+)\)", lambda m: well_typed.replace("{v}", m.group(1)), check.query)
         solutions = store.query(query)
         names = [v.value for v in solutions.variables]
