@@ -7,7 +7,7 @@ import contextlib
 import functools
 from enum import Enum
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from kg import paths
@@ -74,6 +74,12 @@ class Engine(str, Enum):
 
 def to_store(data: Graph):
     """A ``pyoxigraph.Store`` in memory holding the triples of ``data`` (in its default graph)."""
+    return dataset_store([(None, data)])
+
+
+def dataset_store(graphs):
+    """A ``pyoxigraph.Store`` in memory with ``graphs``: rdflib graphs (named by their
+    identifiers) or ``(name, triples)`` pairs (name ``None``: the default graph)."""
     import pyoxigraph as ox
 
     from kg.terms import to_oxigraph
@@ -87,8 +93,12 @@ def to_store(data: Graph):
             found = cache[t] = to_oxigraph(t)
         return found
 
-    default = ox.DefaultGraph()
-    store.bulk_extend(ox.Quad(term(s), term(p), term(o), default) for s, p, o in data)
+    quads = []
+    for item in graphs:
+        name, triples = (item.identifier, item) if isinstance(item, Graph) else item
+        graph = term(URIRef(str(name))) if isinstance(name, URIRef) else ox.DefaultGraph()
+        quads.extend(ox.Quad(term(s), term(p), term(o), graph) for s, p, o in triples)
+    store.bulk_extend(quads)
     return store
 
 

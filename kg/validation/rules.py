@@ -10,34 +10,10 @@ from __future__ import annotations
 from rdflib import BNode, Dataset, Graph, URIRef
 
 from kg.validation.base import Result, Severity, short, shorten
+from kg.validation.engine import dataset_store
 
 #: The prefix of a check's name in ``Result.shape`` (``iokg:Check-operation-without-sponsor``).
 CHECK_SHAPE = "iokg:Check-"
-
-
-def dataset_store(graphs):
-    """A ``pyoxigraph.Store`` with the named graphs of ``graphs`` (rdflib graphs or
-    ``(name, triples)`` pairs)."""
-    import pyoxigraph as ox
-
-    from kg.terms import to_oxigraph
-
-    store = ox.Store()
-    cache: dict = {}
-
-    def term(t):
-        found = cache.get(t)
-        if found is None:
-            found = cache[t] = to_oxigraph(t)
-        return found
-
-    quads = []
-    for item in graphs:
-        name, triples = (item.identifier, item) if isinstance(item, Graph) else item
-        graph = term(URIRef(str(name))) if isinstance(name, URIRef) else ox.DefaultGraph()
-        quads.extend(ox.Quad(term(s), term(p), term(o), graph) for s, p, o in triples)
-    store.bulk_extend(quads)
-    return store
 
 
 def check_rows(store) -> dict[str, list[tuple]]:
