@@ -14,8 +14,7 @@ from rdflib.namespace import SH
 
 from kg.validation.base import Report, Result, Severity, label_of
 from kg.validation.batch import Batch, as_batch, locate, read_batch
-from kg.validation.engine import load_shapes, validate_graph
-from kg.validation.engine import dataset_store
+from kg.validation.engine import dataset_store, load_shapes, validate_graph
 from kg.validation.rules import check_results, check_rows, without_repeats
 from kg.validation.terms import dangling_results, term_results
 
