@@ -11,10 +11,11 @@ The library in one screen::
     result = kg.add(["new-incident.ttl"])               # validate, then write atomically
     data = kg.export(dataset, format="trig")            # deterministic bytes
     counts = kg.stats(dataset)
+    result = kg.push(endpoint="http://localhost:7878/query")   # every named graph, by GSP PUT
 
 The functions are verbs; the modules that hold them are nouns (``kg.dataset``,
 ``kg.checks``, ``kg.queries``, ``kg.validation``, ``kg.curation``, ``kg.exports``,
-``kg.counts``), so both stay reachable.
+``kg.counts``, ``kg.publication``), so both stay reachable.
 """
 
 import importlib
@@ -28,12 +29,13 @@ _FUNCTIONS = {
     "export": "kg.exports",
     "load": "kg.dataset",
     "open_store": "kg.store",
+    "push": "kg.publication",
     "query": "kg.queries",
     "stats": "kg.counts",
     "validate": "kg.validation",
 }
 
-__all__ = ["add", "check", "export", "load", "open_store", "query", "stats", "validate"]
+__all__ = ["add", "check", "export", "load", "open_store", "push", "query", "stats", "validate"]
 __version__ = "0.1.0"
 
 

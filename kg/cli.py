@@ -210,6 +210,20 @@ def _parser() -> argparse.ArgumentParser:
                      help="accept SPARQL Update with the bearer token in IOKG_UPDATE_TOKEN, validated like 'iokg add'")
     sub.set_defaults(run=_serve)
 
+    sub = commands.add_parser(
+        "push", parents=[data],
+        help="write every named graph to a remote SPARQL 1.1 store (Graph Store Protocol PUT)",
+        description="Write the ontology, reference, curation, DISARM, provenance and document graphs to a "
+                    "SPARQL 1.1 store as named graphs (HTTP PUT: a second push leaves the same state). "
+                    "Credentials from IOKG_ENDPOINT_TOKEN or IOKG_ENDPOINT_USER/IOKG_ENDPOINT_PASSWORD.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("--endpoint", required=True, metavar="URL",
+                     help="the store's SPARQL query URL (Oxigraph: http://host:7878/query; Fuseki: http://host:3030/ds/sparql)")
+    sub.add_argument("--graph-store", metavar="URL",
+                     help="its Graph Store Protocol URL (default: derived from --endpoint: …/store or …/data)")
+    sub.set_defaults(run=_push)
+
     sub = commands.add_parser("docs", help="write HTML documentation of the ontology and the shapes")
     sub.add_argument("-o", "--output", type=Path, metavar="DIR", required=True, help="folder to write the HTML pages to")
     sub.set_defaults(run=_docs)
@@ -285,11 +299,11 @@ def _check(args) -> int:
 def _print_stats(result) -> None:
     print(f"{result.triples} triples (all graphs)")
     print("\ntriples per named graph:")
-    width = max(map(len, result.graphs))
+    width = max(map(len, result.graphs), default=0)
     for name, count in result.graphs.items():
         print(f"  {name:<{width}}  {count:>6}")
     print("\ninstances per class (data graphs):")
-    width = max(map(len, result.classes))
+    width = max(map(len, result.classes), default=0)
     for name, count in result.classes.items():
         print(f"  {name:<{width}}  {count:>6}")
     print("\nper source language:")
@@ -512,6 +526,18 @@ def _serve(args) -> int:
         settings = replace(settings, max_concurrent=args.max_concurrent)
     print(f"iokg: serving on http://{args.host}:{args.port}/ (SPARQL at /sparql; Ctrl-C stops)", file=sys.stderr)
     serve(settings)
+    return ExitCode.OK
+
+
+def _push(args) -> int:
+    from kg.publication import push
+
+    result = push(endpoint=args.endpoint, graph_store=args.graph_store, data_dir=args.data)
+    for pushed in result.pushed:
+        print(f"{pushed.triples:>7}  <{pushed.graph}>")
+    total = sum(p.triples for p in result.pushed)
+    how = "the default graph set to their merge" if result.merged_default else "the store serves their union"
+    print(f"pushed {len(result.pushed)} graph(s), {total} triple(s) to {result.endpoint}; {how}")
     return ExitCode.OK
 
 
