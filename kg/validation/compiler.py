@@ -79,6 +79,7 @@ class Check:
     owners: tuple = ()  # the node shapes that list this shape: one result per owner targeting the node
     sparql: object = None  # the SPARQL constraint node, for sh:sparql checks
     extra: list = field(default_factory=list)  # the SPARQL constraint's own messages
+    compare: tuple | None = None  # (operator, bound): a comparison checked again in Python
     covers: tuple = ()  # the node shapes whose focus nodes the query covers (owners, at first)
 
     def __post_init__(self):
@@ -324,6 +325,12 @@ def _compile_shape(compiler: _Compiler, shape, owners: tuple, targets: dict, *, 
             if parameter in VALUE_CONSTRAINTS:
                 condition = compiler.condition(parameter, value, "?value", shape)
                 query = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} FILTER(!COALESCE({condition}, false)) }}"
+                if parameter in COMPARISONS:
+                    # Oxigraph cannot compare what it cannot represent (an integer beyond 64
+                    # bits): rows it rejects are compared again as pySHACL compares them.
+                    checks.append(Check(shape, COMPONENTS[parameter], query, severity, messages, path, owners,
+                                        compare=(COMPARISONS[parameter], value)))
+                    continue
             elif parameter in (SH.minCount, SH.maxCount):
                 operator = "<" if parameter == SH.minCount else ">"
                 optional = f"OPTIONAL {{ {values} }}" if parameter == SH.minCount else values
@@ -441,6 +448,18 @@ def _residual_graph(shapes: Graph, keep: set) -> Graph:
     return graph
 
 
+def _holds(value, operator: str, bound: Literal) -> bool:
+    """Whether ``value operator bound`` holds as pySHACL compares literals (Python values)."""
+    import operator as ops
+
+    if not isinstance(value, Literal) or value.value is None or bound.value is None:
+        return False
+    try:
+        return bool({">=": ops.ge, "<=": ops.le, ">": ops.gt, "<": ops.lt}[operator](value.value, bound.value))
+    except TypeError:
+        return False
+
+
 def _format(message: str, bindings: dict) -> str:
     for name, value in bindings.items():
         message = re.sub("{{[?$]{}}}".format(name), str(value), message)
@@ -492,6 +511,8 @@ def run(plan: Plan, store, data: Graph, shapes: Graph) -> list[Result]:
                 if key in seen:
                     continue
                 seen.add(key)
+            if check.compare is not None and _holds(to_rdflib(row["value"]), *check.compare):
+                continue
             this = row["this"]
             times = 1 if exact else sum(1 for o in check.owners if this in members(o))
             if times:
