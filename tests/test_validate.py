@@ -384,7 +384,7 @@ def test_a_batch_a_check_flags_is_refused(path, existing):
     """The check returns rows on the graph with the batch, and validate refuses the batch:
     with the check's result, or with a shape's violation on the node the check flags."""
     from kg.validation import validate
-    from kg.validation.rules import CHECK_SHAPE, check_rows, dataset_store
+    from kg.validation.rules import CHECK_SHAPE, check_rows
 
     batch = _check_batch(path)
     name = path.stem + "-violation"
@@ -392,7 +392,7 @@ def test_a_batch_a_check_flags_is_refused(path, existing):
     for dataset in (existing, batch):
         for graph in dataset.graphs():
             graphs.setdefault(graph.identifier, set()).update(graph)
-    rows = check_rows(dataset_store(list(graphs.items())))[name]
+    rows = check_rows(list(graphs.items()))[name]
     mentioned = {t for g in batch.graphs() for triple in g for t in triple}
     assert any(set(row) & mentioned for row in rows), f"{name} does not flag {path.name}"
     report = validate(batch, against=existing)

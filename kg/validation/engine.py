@@ -79,7 +79,8 @@ def to_store(data: Graph):
 
 def dataset_store(graphs):
     """A ``pyoxigraph.Store`` in memory with ``graphs``: rdflib graphs (named by their
-    identifiers) or ``(name, triples)`` pairs (name ``None``: the default graph)."""
+    identifiers) or ``(name, triples)`` pairs (name ``None``: the default graph).
+    Raises ValueError for a term Oxigraph refuses (an IRI with a space, say)."""
     import pyoxigraph as ox
 
     from kg.terms import to_oxigraph
@@ -120,11 +121,16 @@ def validate_graph(data: Graph, *, shapes: Graph | None = None, focus_nodes=None
     except ValueError:
         raise UsageError(f"unknown validation engine {engine!r}; use one of: {', '.join(e.value for e in Engine)}") from None
     shapes = shapes if shapes is not None else load_shapes()
+    if engine is Engine.OXIGRAPH and focus_nodes is None and store is None:
+        try:
+            store = to_store(data)
+        except ValueError:  # a term Oxigraph refuses (an IRI with a space, say): pySHACL reads it
+            engine = Engine.PYSHACL
     if engine is Engine.OXIGRAPH and focus_nodes is None:
         from kg.validation.compiler import compile_shapes, run
 
         plan = compile_shapes(shapes)
-        results = run(plan, store if store is not None else to_store(data), data, shapes)
+        results = run(plan, store, data, shapes)
         graph = None
         if plan.residual is not None:
             rest = _pyshacl(data, plan.residual, None)

@@ -14,7 +14,7 @@ from rdflib.namespace import SH
 
 from kg.validation.base import Report, Result, Severity, label_of
 from kg.validation.batch import Batch, as_batch, locate, read_batch
-from kg.validation.engine import dataset_store, load_shapes, validate_graph
+from kg.validation.engine import load_shapes, validate_graph
 from kg.validation.rules import check_results, check_rows, without_repeats
 from kg.validation.terms import dangling_results, term_results
 
@@ -190,8 +190,8 @@ def validate(
         before = _on(validate_graph(reach_before, shapes=shapes), focus)
         if checks:
             nodes = set(reach_after.subjects()) - set(ontology.subjects())
-            old_rows = check_rows(dataset_store(_quads_of(nodes, [existing], ontology)))
-            after += check_results(dataset_store(_quads_of(nodes, [existing, batch.dataset], ontology)), ontology,
+            old_rows = check_rows(_quads_of(nodes, [existing], ontology))
+            after += check_results(_quads_of(nodes, [existing, batch.dataset], ontology), ontology,
                                    nodes=focus, before=old_rows)
     else:
         context = union(existing)
@@ -201,12 +201,12 @@ def validate(
         after = validate_graph(combined, shapes=shapes).results
         before = _full_baseline(existing, context, shapes)
         if checks:
-            old_rows = check_rows(dataset_store([g for g in existing.graphs() if len(g)]))
+            old_rows = check_rows([g for g in existing.graphs() if len(g)])
             merged = {}
             for dataset in (existing, batch.dataset):
                 for graph in dataset.graphs():
                     merged.setdefault(graph.identifier, set()).update(graph)
-            after += check_results(dataset_store(list(merged.items())), ontology, before=old_rows)
+            after += check_results(list(merged.items()), ontology, before=old_rows)
     old = {_key(r) for r in before}
     results = without_repeats(results + [r for r in after if _key(r) not in old])
     labels = View([existing, new], namespaces=ontology.namespace_manager)

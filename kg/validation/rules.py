@@ -16,11 +16,16 @@ from kg.validation.engine import dataset_store
 CHECK_SHAPE = "iokg:Check-"
 
 
-def check_rows(store) -> dict[str, list[tuple]]:
-    """The rows of every check on ``store`` (default graph: the union of its graphs), by name."""
+def check_rows(graphs) -> dict[str, list[tuple]]:
+    """The rows of every check on ``graphs`` (as :func:`dataset_store` takes them; default
+    graph: the union), by name. Oxigraph runs them; rdflib when Oxigraph refuses a term."""
     from kg.queries import checks
     from kg.terms import to_rdflib
 
+    try:
+        store = dataset_store(graphs)
+    except ValueError:
+        return _rdflib_rows(graphs)
     rows = {}
     for name, query in checks().items():
         solutions = store.query(query.text, use_default_graph_as_union=True)
@@ -29,14 +34,26 @@ def check_rows(store) -> dict[str, list[tuple]]:
     return rows
 
 
-def check_results(store, names: Graph, *, nodes=None, before: dict | None = None) -> list[Result]:
-    """Violations for the rows of the checks on ``store``: only rows that mention one of
+def _rdflib_rows(graphs) -> dict[str, list[tuple]]:
+    from kg.queries import checks
+
+    dataset = Dataset(default_union=True)
+    for item in graphs:
+        name, triples = (item.identifier, item) if isinstance(item, Graph) else item
+        target = dataset.graph(name) if isinstance(name, URIRef) else dataset.default_graph
+        for triple in triples:
+            target.add(triple)
+    return {name: [tuple(row) for row in dataset.query(query.text)] for name, query in checks().items()}
+
+
+def check_results(graphs, names: Graph, *, nodes=None, before: dict | None = None) -> list[Result]:
+    """Violations for the rows of the checks on ``graphs``: only rows that mention one of
     ``nodes`` (when given) and that ``before`` (rows of the graph before a batch) lacks."""
     from kg.queries import checks
 
     known = checks()
     results = []
-    for name, rows in sorted(check_rows(store).items()):
+    for name, rows in sorted(check_rows(graphs).items()):
         old = set((before or {}).get(name, ()))
         for row in rows:
             if row in old or (nodes is not None and not any(term in nodes for term in row)):
@@ -54,7 +71,7 @@ def check_results(store, names: Graph, *, nodes=None, before: dict | None = None
 def dataset_check_results(dataset: Dataset, names: Graph | None = None) -> list[Result]:
     """Violations for every row of every check on the whole ``dataset``."""
     graphs = [g for g in dataset.graphs() if len(g)]
-    return check_results(dataset_store(graphs), names if names is not None else graphs[0] if graphs else Graph())
+    return check_results(graphs, names if names is not None else graphs[0] if graphs else Graph())
 
 
 def without_repeats(results: list[Result]) -> list[Result]:
