@@ -12,10 +12,12 @@ The library in one screen::
     data = kg.export(dataset, format="trig")            # deterministic bytes
     counts = kg.stats(dataset)
     result = kg.push(endpoint="http://localhost:7878/query")   # every named graph, by GSP PUT
+    result = kg.import_accounts("users.csv.gz", operation="op:china-2020")   # an archive's accounts
+    result = kg.import_tweets("tweets.csv.gz")          # its posts, one named graph per file
 
 The functions are verbs; the modules that hold them are nouns (``kg.dataset``,
 ``kg.checks``, ``kg.queries``, ``kg.validation``, ``kg.curation``, ``kg.exports``,
-``kg.counts``, ``kg.publication``), so both stay reachable.
+``kg.counts``, ``kg.publication``, ``kg.archives``), so both stay reachable.
 """
 
 import importlib
@@ -27,6 +29,8 @@ _FUNCTIONS = {
     "add": "kg.curation",
     "check": "kg.checks",
     "export": "kg.exports",
+    "import_accounts": "kg.archives",
+    "import_tweets": "kg.archives",
     "load": "kg.dataset",
     "open_store": "kg.store",
     "push": "kg.publication",
@@ -35,7 +39,8 @@ _FUNCTIONS = {
     "validate": "kg.validation",
 }
 
-__all__ = ["add", "check", "export", "load", "open_store", "push", "query", "stats", "validate"]
+__all__ = ["add", "check", "export", "import_accounts", "import_tweets", "load", "open_store", "push", "query",
+           "stats", "validate"]
 __version__ = "0.1.0"
 
 

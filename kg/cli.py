@@ -173,6 +173,38 @@ def _parser() -> argparse.ArgumentParser:
     sub.set_defaults(run=_export)
 
     sub = commands.add_parser(
+        "import", help="import a platform's archive file (accounts or tweets CSV) into a named graph of its own",
+        description="Import the users file or the tweets file of a platform's information-operation archive "
+                    "(CSV in the column layout of Twitter's hashed releases; .csv, .csv.gz or .zip). Every row is "
+                    "checked against the shapes first; a bad row is reported with its file and line, and then "
+                    "nothing is written unless --skip-bad. The graph is written to DATA/archives/NAME.nt "
+                    "(N-Triples, graph archive:NAME) atomically under the data folder's lock.",
+        epilog=EXIT_CODES.replace("the graph or the input does not conform", "bad rows; nothing was imported"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    kinds = sub.add_subparsers(dest="kind", metavar="KIND")
+    kinds.required = True
+    archive = argparse.ArgumentParser(add_help=False)
+    archive.add_argument("file", type=Path, metavar="FILE.csv", help="the archive file (.csv, .csv.gz or .zip)")
+    archive.add_argument("--platform", default="platform:twitter", metavar="IRI",
+                         help="the platform of the archive (default: platform:twitter)")
+    archive.add_argument("--document", metavar="IRI", help="the source document that published the archive (io:reportedIn)")
+    archive.add_argument("--as", dest="name", metavar="NAME", help="the graph's name (default: the file name without .csv/.gz/.zip)")
+    archive.add_argument("--replace", action="store_true", help="replace the graph if it exists")
+    archive.add_argument("--skip-bad", action="store_true", help="import the good rows and skip (and report) the bad ones")
+    progress = archive.add_mutually_exclusive_group()
+    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
+                          help="show a progress bar (default: only on a terminal)")
+    progress.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
+    accounts = kinds.add_parser("accounts", parents=[data, archive], help="the users file: one account per row",
+                                epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    accounts.add_argument("--operation", required=True, metavar="IRI", help="the operation the accounts belong to (op:…)")
+    accounts.set_defaults(run=_import)
+    tweets = kinds.add_parser("tweets", parents=[data, archive], help="the tweets file: one post per row",
+                              epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    tweets.set_defaults(run=_import, operation=None)
+
+    sub = commands.add_parser(
         "plot", parents=[stored], help="draw the timeline of policy responses or the network of operations as SVG",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -479,6 +511,29 @@ def _export(args) -> int:
         sys.stdout.buffer.flush()
     else:
         write_atomic(args.output, data)
+    return ExitCode.OK
+
+
+def _import(args) -> int:
+    from kg.archives import import_archive
+
+    result = import_archive(args.kind, args.file, operation=args.operation, platform=args.platform,
+                            document=args.document, data_dir=args.data, name=args.name, skip_bad=args.skip_bad,
+                            replace=args.replace, progress=args.progress)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if result.bad > len(result.problems):
+        print(f"... and {result.bad - len(result.problems)} more bad row(s)", file=sys.stderr)
+    if result.ignored_columns:
+        print(f"iokg: ignored column(s) not in the {result.kind.value} layout: {', '.join(result.ignored_columns)}",
+              file=sys.stderr)
+    if result.path is None:
+        why = f"{result.bad} bad row(s) of {result.rows}" if result.bad else "no rows"
+        print(f"nothing imported: {why}" + (" (--skip-bad imports the others)" if result.bad else ""), file=sys.stderr)
+        return ExitCode.VIOLATIONS if result.bad else ExitCode.ERROR
+    print(f"imported {result.imported} of {result.rows} row(s) ({result.triples} triples, "
+          f"{result.rate:,.0f} rows/s) into <{result.graph}>: {result.path}"
+          + (f"; {result.bad} bad row(s) skipped" if result.bad else ""))
     return ExitCode.OK
 
 
