@@ -11,10 +11,13 @@ from rdflib import Graph, URIRef
 from kg import paths
 from kg.dataset import load, sources, union
 from kg.namespaces import ONTOLOGY
+from kg.placement import misplaced
 from kg.parsing import parse_file
 from kg.reasoner import ReasonerResult, java_available, reason
 from kg.validation import Report, load_shapes, validate_graph
 from kg.validation.meta import shape_problems
+from kg.validation.base import Severity
+from kg.validation.rules import dataset_check_results, without_repeats
 from kg.vocabulary import Problem, declared_terms, lint, undeclared_terms
 
 
@@ -30,6 +33,7 @@ class CheckReport:
     reasoner_skipped: str = ""
     shacl: Report | None = None
     shapes: list[str] = field(default_factory=list)  # SHACL-for-SHACL problems of the shapes (cached by digest)
+    graphs_placement: list[str] = field(default_factory=list)  # statements in the wrong named graph
 
     @property
     def ok(self) -> bool:
@@ -38,6 +42,7 @@ class CheckReport:
             and not self.terms
             and (self.reasoner is None or self.reasoner.ok)
             and not self.shapes
+            and not self.graphs_placement
             and self.shacl is not None
             and self.shacl.conforms
         )
@@ -54,6 +59,7 @@ def check(*, data_dir: Path | None = None, reasoner: bool | None = None) -> Chec
     report.graphs = sum(1 for g in dataset.graphs() if len(g))
     ontology = dataset.graph(URIRef(ONTOLOGY))
     report.lint = lint(ontology)
+    report.graphs_placement = misplaced(dataset)
 
     declared = declared_terms(ontology)
     for source in sources(data_dir=data_dir, ontology=False):
@@ -70,9 +76,14 @@ def check(*, data_dir: Path | None = None, reasoner: bool | None = None) -> Chec
     if reasoner:
         report.reasoner = reason(Graph() + ontology)
 
-    shapes = load_shapes()
+    shapes = load_shapes(portable=True)
     report.shapes = shape_problems(shapes)
     data = union(dataset)
     report.triples = len(data)
-    report.shacl = validate_graph(data, shapes=shapes)
+    shacl = validate_graph(data, shapes=shapes)
+    # One rule set: the rows of queries/checks/*-violation.rq are violations too.
+    rules = dataset_check_results(dataset, data)
+    results = without_repeats(shacl.results + rules)
+    report.shacl = Report(conforms=not any(r.severity is Severity.VIOLATION for r in results), results=sorted(results),
+                          graph=shacl.graph)
     return report

@@ -15,6 +15,7 @@ from rdflib.namespace import SH
 from kg.validation.base import Report, Result, Severity, label_of
 from kg.validation.batch import Batch, as_batch, locate, read_batch
 from kg.validation.engine import load_shapes, validate_graph
+from kg.validation.rules import check_results, check_rows, without_repeats
 from kg.validation.terms import dangling_results, term_results
 
 
@@ -22,7 +23,8 @@ class View:
     """Read-only lookups over the union of a dataset's graphs and extra graphs, through
     their indexes: what incremental validation needs, without copying the graph."""
 
-    def __init__(self, graphs, *, namespaces=None):
+    def __init__(self, graphs, *, namespaces=None, without: Graph | None = None):
+        self.without = without if without is not None and len(without) else None
         self.graphs = []
         for graph in graphs:
             if isinstance(graph, Dataset):
@@ -36,6 +38,8 @@ class View:
         seen = set()
         for graph in self.graphs:
             for triple in graph.triples(pattern):
+                if self.without is not None and triple in self.without:
+                    continue
                 if triple not in seen:
                     seen.add(triple)
                     yield triple
@@ -145,6 +149,9 @@ def validate(
     format=None,
     incremental: bool = True,
     shapes: Graph | None = None,
+    removed: Graph | None = None,
+    replacing: bool = False,
+    checks: bool = True,
 ) -> Report:
     """Validate new assertions together with the ontology and the existing graph.
 
@@ -153,8 +160,15 @@ def validate(
     lists only the problems the new assertions cause, each with the line of the input that
     holds its focus node (``Result.location``). ``incremental`` validates only the nodes the
     assertions can affect (same verdict as a full validation, in time that grows with the
-    batch, not the graph).
+    batch, not the graph). ``removed`` are statements the change takes out of the graph
+    (``iokg remove``, ``add --replace``): the nodes they touch are validated again without
+    them. Unless ``replacing``, a batch that gives an existing record another value of a
+    single-valued property is told so ("use --replace"); new reference entities are named
+    at info level (:func:`kg.records.curation_results`). ``checks`` also applies the
+    graph-quality checks of ``queries/checks/`` to the nodes the batch touches (rows the
+    graph did not have before are violations).
     """
+    from kg.records import EXISTING_SHAPE, curation_results
     from kg.dataset import load, union
     from kg.namespaces import ONTOLOGY
 
@@ -169,7 +183,9 @@ def validate(
     ontology = existing.graph(URIRef(ONTOLOGY))
     shapes = shapes if shapes is not None else load_shapes()
     new = batch.graph
-    results = term_results(new, ontology) + dangling_results(new, View([existing, new]), ontology)
+    removed = removed - new if removed is not None and len(removed) else None  # what the batch restates stays
+    results = term_results(new, ontology) + dangling_results(new, View([existing, new], without=removed), ontology)
+    results += curation_results(new, existing, ontology, shapes, replacing=replacing)
     if incremental:
         # Validate only the part of the graph the affected nodes can read, before and after
         # the batch, and keep the results on affected nodes. Nothing here copies or scans
@@ -177,24 +193,59 @@ def validate(
         # neighbourhood is validated rather than passing pySHACL's focus_nodes, which in
         # pySHACL 0.40 also filters the value nodes of nested shapes: wrong results.)
         context = View([existing])
-        combined = View([existing, new])
+        combined = View([existing, new], without=removed)
         focus = affected_nodes(new, combined, shapes)
+        if removed is not None:
+            focus |= affected_nodes(removed, context, shapes)
         inverse = inverse_predicates(shapes)
-        after = _on(validate_graph(neighbourhood(combined, focus, ontology, inverse=inverse), shapes=shapes), focus)
-        before = _on(validate_graph(neighbourhood(context, focus, ontology, inverse=inverse), shapes=shapes), focus)
+        reach_after = neighbourhood(combined, focus, ontology, inverse=inverse)
+        reach_before = neighbourhood(context, focus, ontology, inverse=inverse)
+        after = _on(validate_graph(reach_after, shapes=shapes), focus)
+        before = _on(validate_graph(reach_before, shapes=shapes), focus)
+        if checks:
+            nodes = set(reach_after.subjects()) - set(ontology.subjects())
+            old_rows = check_rows(_quads_of(nodes, [existing], ontology))
+            after += check_results(_quads_of(nodes, [existing, batch.dataset], ontology, without=removed), ontology,
+                                   nodes=focus, before=old_rows)
     else:
         context = union(existing)
-        combined = context + new
+        combined = (context - removed if removed is not None else context) + new
         for prefix, namespace in context.namespaces():
             combined.bind(prefix, namespace, override=True)
         after = validate_graph(combined, shapes=shapes).results
         before = _full_baseline(existing, context, shapes)
+        if checks:
+            old_rows = check_rows([g for g in existing.graphs() if len(g)])
+            merged = {}
+            for dataset in (existing, batch.dataset):
+                for graph in dataset.graphs():
+                    merged.setdefault(graph.identifier, set()).update(
+                        t for t in graph if removed is None or dataset is batch.dataset or t not in removed)
+            after += check_results(list(merged.items()), ontology, before=old_rows)
     old = {_key(r) for r in before}
-    results += [r for r in after if _key(r) not in old]
+    results = without_repeats(results + [r for r in after if _key(r) not in old])
+    # A count violation that a value already in the graph causes is told once, with that value.
+    told = {(r.focus, r.path) for r in results if r.shape == EXISTING_SHAPE}
+    results = [r for r in results if (r.focus, r.path) not in told or r.shape == EXISTING_SHAPE
+               or (tuple(r.terms) + (None,) * 5)[4] != SH.MaxCountConstraintComponent]
     labels = View([existing, new], namespaces=ontology.namespace_manager)
     located = sorted({_with_location(batch, labels, r) for r in results})
     conforms = not any(r.severity is Severity.VIOLATION for r in located)
     return Report(conforms=conforms, results=sorted(located))
+
+
+def _quads_of(nodes: set, datasets: list, ontology: Graph, *, without: Graph | None = None) -> list:
+    """The triples of ``nodes`` in each named graph of ``datasets`` (by graph), and the
+    ontology; from the first dataset (the existing graph), not those in ``without``."""
+    graphs: dict = {ontology.identifier: set(ontology)}
+    for index, dataset in enumerate(datasets):
+        for node in nodes:
+            for s, p, o, g in dataset.quads((node, None, None, None)):
+                if index == 0 and without is not None and (s, p, o) in without:
+                    continue
+                name = getattr(g, "identifier", g)
+                graphs.setdefault(name, set()).add((s, p, o))
+    return list(graphs.items())
 
 
 def _with_location(batch: Batch, graph: Graph, result: Result) -> Result:
