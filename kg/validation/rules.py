@@ -12,7 +12,7 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from kg.validation.base import Result, Severity, short, shorten
 from kg.validation.engine import dataset_store
 
-#: The prefix of a check's name in ``Result.shape`` (``iokg:Check-operation-without-sponsor``).
+#: The prefix of a check's name in ``Result.shape`` (``iokg:Check-figure-without-value``).
 CHECK_SHAPE = "iokg:Check-"
 
 
