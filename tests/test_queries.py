@@ -10,21 +10,21 @@ documents. Every check returns no rows on the graph and at least one on a plante
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.dataset import load
 from kg.namespaces import ACTOR, COUNTRY, DISARM, DOCUMENT, FIGURE, IO, NARRATIVE, ONTOLOGY, OPERATION, PLATFORM, RESPONSE
-from kg.queries import Engine, checks, named_queries, parse_header, query, read_query, run, to_store, with_values
+from kg.queries import Engine, checks, list_columns, named_queries, parse_header, query, read_query, run, to_store, with_values
+from support import term_key
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
@@ -73,13 +73,6 @@ EXTRA_CASES = [
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-NUMERIC = {
-    XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long, XSD.short, XSD.byte,
-    XSD.nonNegativeInteger, XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger,
-    XSD.unsignedInt, XSD.unsignedLong, XSD.unsignedShort, XSD.unsignedByte,
-}
-
-
 def test_query_files_are_collected():
     assert len(QUERY_FILES) > 0, f"no queries in {QUERIES}"
     assert {p.stem for p in QUERY_FILES} == ISSUE_QUERIES
@@ -92,48 +85,6 @@ def test_check_files_are_collected():
 
 
 # Normalised rows -------------------------------------------------------------------------
-
-
-def list_columns(text: str) -> dict[str, str]:
-    """The result columns made by GROUP_CONCAT in ``text``, with their separators."""
-    found = {}
-    pattern = r'GROUP_CONCAT\((?:(?!GROUP_CONCAT).)*?SEPARATOR\s*=\s*"((?:[^"\\]|\\.)*)"\s*\)\s*AS\s+\?(\w+)'
-    for separator, variable in re.findall(pattern, text, flags=re.IGNORECASE | re.DOTALL):
-        found[variable] = separator
-    return found
-
-
-def _number(lexical: str) -> str:
-    try:
-        value = Decimal(lexical.strip())
-    except InvalidOperation:
-        return lexical
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value.normalize(), "f")
-
-
-def term_key(term, separator: str | None = None) -> str:
-    """A term as an engine-independent string: IRIs as <…>, blank nodes as _:, numbers by
-    value, other literals as JSON strings with @lang or ^^<datatype>; a GROUP_CONCAT value
-    (``separator`` given) as its items sorted, its language or datatype dropped."""
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return "_:"
-    if separator is not None:
-        text = str(term)
-        return json.dumps(separator.join(sorted(text.split(separator))), ensure_ascii=False) if text else ""
-    if term.datatype in NUMERIC:
-        return _number(str(term))
-    text = json.dumps(str(term), ensure_ascii=False)
-    if term.language:
-        return f"{text}@{term.language.lower()}"
-    if term.datatype and term.datatype != XSD.string:
-        return f"{text}^^<{term.datatype}>"
-    return text
 
 
 def normalised(rows, text: str) -> tuple[list[str], list[tuple[str, ...]]]:
