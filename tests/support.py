@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from rdflib import BNode, URIRef
 from rdflib.namespace import XSD
 
+from kg.namespaces import DOCUMENT
 from kg.namespaces import PREFIXES as _NAMESPACES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +22,23 @@ DATA = ROOT / "kg" / "data"
 
 #: Turtle prefix declarations of every namespace iokg binds (io:, op:, fig:, doc:, …).
 PREFIXES = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(_NAMESPACES.items()))
+
+
+#: The five curated source documents. Tests of what they state are keyed to them by IRI and
+#: run on a data folder that holds only them (``curated_data``), so the graph can grow.
+CURATED = tuple(DOCUMENT[key] for key in ("000", "001", "002", "003", "004"))
+
+
+def curated_data(folder: Path) -> Path:
+    """A data folder in ``folder``: the shipped reference, curation and DISARM files and the
+    files of the five curated documents only (whatever else ``kg/data/documents`` holds)."""
+    (folder / "documents").mkdir(parents=True, exist_ok=True)
+    for path in DATA.glob("*.ttl"):
+        (folder / path.name).symlink_to(path)
+    for document in CURATED:
+        path = DATA / "documents" / f"{str(document).rsplit('/', 1)[-1]}.ttl"
+        (folder / "documents" / path.name).symlink_to(path)
+    return folder
 
 
 def iokg(*args: str) -> subprocess.CompletedProcess:
