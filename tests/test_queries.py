@@ -595,6 +595,79 @@ def test_descriptions_state_the_rule_for_parts(name):
     assert "io:partOf" in description and "part" in description
 
 
+# The held-in example added to a copy of the data (issue 9, item 3) ------------------------
+
+EXAMPLE = ROOT / "examples" / "meta-2022-09-russia.ttl"
+EXAMPLE_OPERATION = OPERATION["russia-2022-news-spoofing"]
+
+
+@pytest.fixture(scope="module")
+def with_example(tmp_path_factory) -> Dataset:
+    """A copy of the data with the example incident added as a curator adds it."""
+    import shutil
+
+    from kg.curation import add
+
+    data = tmp_path_factory.mktemp("with-example") / "data"
+    shutil.copytree(ROOT / "kg" / "data", data)
+    add([EXAMPLE], data_dir=data)
+    return load(data_dir=data)
+
+
+def test_the_whole_query_suite_answers_with_the_example_added(with_example):
+    store = to_store(with_example)
+    cases = [(name, GOLDEN_PARAMS.get(name, {})) for name in named_queries()] + EXTRA_CASES
+    cases.append(("figures", {"operation": str(EXAMPLE_OPERATION)}))
+    for name, params in cases:
+        on_rdflib = query(name, dataset=with_example, **params)
+        on_oxigraph = query(name, store=store, engine=Engine.OXIGRAPH, **params)
+        assert ordered(on_oxigraph) == ordered(on_rdflib), (name, params)
+    for path in CHECK_FILES:
+        assert run(path.read_text(encoding="utf-8"), dataset=with_example).rows == [], path.stem
+
+
+def test_the_example_appears_where_expected(with_example):
+    operations = {r["operation"]: r for r in records(query("operations", dataset=with_example))}
+    assert "Russia (State)" in items(operations[EXAMPLE_OPERATION]["sponsors"])
+    assert items(operations[EXAMPLE_OPERATION]["platforms"]) == {"Facebook", "Instagram"}
+    removals = {(r["platform"], r["measure"]): r for r in records(query("removals-by-platform", dataset=with_example))
+                if r["operation"] == EXAMPLE_OPERATION}
+    assert number(removals[(PLATFORM.facebook, IO.accounts)]["maxValue"]) == 1633
+    assert number(removals[(PLATFORM.facebook, IO.pages)]["maxValue"]) == 703
+    assert number(removals[(PLATFORM.instagram, IO.accounts)]["maxValue"]) == 29
+    sources = {(r["operation"], r["document"]) for r in records(query("sources", dataset=with_example))}
+    assert (EXAMPLE_OPERATION, DOCUMENT["meta-2022-09-cib-report"]) in sources
+    timeline = [r["response"] for r in records(query("timeline", dataset=with_example))]
+    assert RESPONSE["meta-2022-09-russia-takedown"] in timeline
+    sponsors = {r["sponsor"]: r for r in records(query("operations-by-sponsor", dataset=with_example))}
+    assert "Russia-origin network impersonating European news websites (2022)" in items(sponsors[COUNTRY.russia]["operations"])
+    # What the five documents state is unchanged by the addition.
+    curated_rows = records(query("figures", dataset=with_example, operation="op:spamouflage"))
+    assert {number(r["value"]) for r in curated_rows} >= {7704, 954, 15, 560000, 3500}
+
+
+# Golden files: one command regenerates them all ------------------------------------------
+
+#: Every golden file of the repository and the test module that writes it under
+#: ``python -m pytest --update-golden`` (the one command a curator runs after ``iokg add``).
+GOLDEN_WRITERS = {
+    "tests/queries/golden/*.tsv": "tests/test_queries.py",
+    "tests/golden/export.sha256": "tests/test_export.py",
+}
+
+
+def test_every_golden_file_is_regenerated_by_update_golden():
+    found = [p for p in (ROOT / "tests").rglob("*") if p.is_file() and "golden" in p.relative_to(ROOT / "tests").parts[:-1]]
+    assert found, "no golden files found under tests/"
+    for path in found:
+        relative = path.relative_to(ROOT).as_posix()
+        writers = [w for pattern, w in GOLDEN_WRITERS.items() if Path(relative).match(pattern)]
+        assert writers, f"{relative} is not written by --update-golden; add its writer to GOLDEN_WRITERS"
+        assert "update-golden" in (ROOT / writers[0]).read_text(encoding="utf-8").replace("update_golden", "update-golden")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python -m pytest --update-golden" in readme
+
+
 # Parameters -------------------------------------------------------------------------------
 
 

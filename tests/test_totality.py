@@ -10,9 +10,10 @@ ontology and shapes, so it runs once).
 The graphs: every folder of ``tests/edge-cases/`` (a ``documents/`` folder laid out as
 ``kg/data/documents``: undated, unnamed, sponsor-less, part-and-total, multi-document,
 multi-currency, new platform, new state, platform disclosure, …), all of them together, and
-graphs of the synthetic generator (``benchmarks/synthetic.py``) at several seeds. The
-merged edge cases and one synthetic graph are validated against the shapes through
-``iokg overview`` (exit 0 only when the graph conforms), once each, to keep the suite cheap.
+graphs of the synthetic generator (``benchmarks/synthetic.py``) at two seeds. The merged
+edge cases and one synthetic graph are validated against the shapes through ``iokg overview``
+(exit 0 only when the graph conforms), and exported and counted, once each, to keep the
+suite cheap: the merged graph holds every edge case's documents.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from support import ROOT, term_key
 
 EDGE_CASES = ROOT / "tests" / "edge-cases"
 CASES = sorted(p.name for p in EDGE_CASES.iterdir() if (p / "documents").is_dir())
-SEEDS = (1, 2, 3)
+SEEDS = (1, 2)
 SYNTHETIC_TRIPLES = 1200
 GRAPHS = CASES + ["all-edge-cases"] + [f"synthetic-{seed}" for seed in SEEDS]
 
@@ -46,7 +47,7 @@ NAMED_CASES = {"undated", "unnamed", "sponsor-less", "part-and-total", "multi-do
 # The class whose instances a parameter of type iri takes, per parameter name.
 PARAMETER_CLASSES = {"operation": IO.InfluenceOperation, "sponsor": IO.Actor, "narrative": IO.Narrative,
                      "target": None}
-OTHER_VALUES = {"limit": ["0", "3"], "language": ["en", "fr"]}
+OTHER_VALUES = {"limit": ["0", "3"], "language": ["en"]}
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -109,8 +110,8 @@ def _values(dataset, parameter) -> list:
     else:
         found = set(dataset.subjects(RDF.type, PARAMETER_CLASSES[parameter.name]))
     ours = sorted(v for v in found if isinstance(v, URIRef))
-    # An instance of the documents and one from the shared graphs, plus one that matches nothing.
-    return ours[:1] + ours[-1:] + [URIRef("https://w3id.org/iokg/operation/no-such-thing")]
+    # One value found in the graph, and one that matches nothing.
+    return ours[:1] + [URIRef("https://w3id.org/iokg/operation/no-such-thing")]
 
 
 def cases(dataset) -> list[tuple[str, dict]]:
@@ -171,7 +172,7 @@ def test_graph_conforms_and_overview_succeeds(graph, data_dirs):
     assert "SHACL: conforms" in out.getvalue()
 
 
-@pytest.mark.parametrize("graph", GRAPHS)
+@pytest.mark.parametrize("graph", ["all-edge-cases", f"synthetic-{SEEDS[0]}"])
 def test_stats_and_export_succeed(graph, data_dirs, tmp_path):
     out = io.StringIO()
     with redirect_stdout(out):
@@ -192,9 +193,9 @@ def test_docs_succeed(tmp_path):
 def test_every_edge_case_document_is_in_its_graph(data_dirs):
     """An edge case reaches the queries: each of its documents is a named graph with a label."""
     dataset = load(data_dir=data_dirs["all-edge-cases"])
-    documents = set(dataset.subjects(RDF.type, IO.SourceDocument))
+    documents = {s for s, _, _, _ in dataset.quads((None, RDF.type, IO.SourceDocument, None))}
     for case in CASES:
         for path in (EDGE_CASES / case / "documents").glob("*.ttl"):
             document = URIRef(f"https://w3id.org/iokg/document/{path.stem}")
             assert document in documents, f"{case}: {path.name} must describe {document}"
-            assert (document, RDFS.label, None) in dataset
+            assert any(True for _ in dataset.quads((document, RDFS.label, None, None))), document
