@@ -5,7 +5,8 @@ The library in one screen::
     import kg
     dataset = kg.load()                                 # rdflib Dataset, one named graph per source
     report = kg.check()                                 # ontology quality, terms, HermiT, SHACL
-    rows = kg.query("figures", operation="op:spamouflage")
+    rows = kg.query("figures", operation="op:spamouflage")  # on the default store
+    store = kg.open_store("oxigraph")                   # or memory, oxigraph:PATH, a URL
     report = kg.validate("new-incident.ttl")            # new assertions in the graph's context
     result = kg.add(["new-incident.ttl"])               # validate, then write atomically
     data = kg.export(dataset, format="trig")            # deterministic bytes
@@ -16,13 +17,33 @@ The functions are verbs; the modules that hold them are nouns (``kg.dataset``,
 ``kg.counts``), so both stay reachable.
 """
 
-from kg.checks import check
-from kg.counts import stats
-from kg.curation import add
-from kg.dataset import load
-from kg.exports import export
-from kg.queries import query
-from kg.validation import validate
+import importlib
 
-__all__ = ["add", "check", "export", "load", "query", "stats", "validate"]
+#: The library's functions and the modules that hold them, imported on first use (PEP 562),
+#: so that ``import kg`` (and ``iokg query``) does not import the validator, the reasoner
+#: or the exporters.
+_FUNCTIONS = {
+    "add": "kg.curation",
+    "check": "kg.checks",
+    "export": "kg.exports",
+    "load": "kg.dataset",
+    "open_store": "kg.store",
+    "query": "kg.queries",
+    "stats": "kg.counts",
+    "validate": "kg.validation",
+}
+
+__all__ = ["add", "check", "export", "load", "open_store", "query", "stats", "validate"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name in _FUNCTIONS:
+        function = getattr(importlib.import_module(_FUNCTIONS[name]), name)
+        globals()[name] = function
+        return function
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

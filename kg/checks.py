@@ -14,6 +14,7 @@ from kg.namespaces import ONTOLOGY
 from kg.parsing import parse_file
 from kg.reasoner import ReasonerResult, java_available, reason
 from kg.validation import Report, load_shapes, validate_graph
+from kg.validation.meta import shape_problems
 from kg.vocabulary import Problem, declared_terms, lint, undeclared_terms
 
 
@@ -28,7 +29,7 @@ class CheckReport:
     reasoner: ReasonerResult | None = None
     reasoner_skipped: str = ""
     shacl: Report | None = None
-    shapes: list[str] = field(default_factory=list)  # SHACL-for-SHACL problems of the shapes
+    shapes: list[str] = field(default_factory=list)  # SHACL-for-SHACL problems of the shapes (cached by digest)
 
     @property
     def ok(self) -> bool:
@@ -75,20 +76,3 @@ def check(*, data_dir: Path | None = None, reasoner: bool | None = None) -> Chec
     report.triples = len(data)
     report.shacl = validate_graph(data, shapes=shapes)
     return report
-
-
-def shape_problems(shapes: Graph) -> list[str]:
-    """The shapes checked against SHACL-for-SHACL (the W3C shapes of SHACL itself, as
-    pySHACL ships them): one line per problem, none when the shapes are well formed."""
-    from pyshacl.entrypoints import meta_validate
-    from rdflib.namespace import RDF, SH
-
-    conforms, report, _ = meta_validate(shapes, inference="none")
-    if conforms:
-        return []
-    problems = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
-        message = report.value(result, SH.resultMessage)
-        problems.append(f"{focus}: {message}")
-    return sorted(problems) or ["the shapes do not conform to SHACL-for-SHACL"]

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kg.bounds import DEFAULT_TIMEOUT, Limits, using
+from kg.policy import allowing
 from kg.errors import ExitCode, InputError, IokgError, UsageError
-from kg.queries import Engine
 from kg.results import ResultFormat
 
 EXIT_CODES = """exit codes:
   0  ok
   1  violations: the graph or the input does not conform
-  2  usage or input error: bad arguments, a file that cannot be read or parsed"""
+  2  usage or input error: bad arguments, a file that cannot be read or parsed,
+     something the network and file policy refuses
+  3  a bound stopped the work: --timeout, or a --limit (file size, literal size, IRI length,
+     nesting depth, entity expansion, triples, memory)"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +41,17 @@ def _parser() -> argparse.ArgumentParser:
 
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument("--data", type=Path, metavar="DIR", help="data folder to use instead of the packaged kg/data")
+    data.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                      help="raise or lower a bound on the input (repeatable): file-size, literal-size, iri-length, "
+                           "nesting-depth, entity-expansion, triples, memory; sizes take K, M, G (see README, Limits)")
+    stored = argparse.ArgumentParser(add_help=False, parents=[data])
+    where = stored.add_mutually_exclusive_group()
+    where.add_argument("--store", metavar="STORE",
+                       help="where the graph is read from: memory (rdflib), oxigraph (in memory), oxigraph:PATH "
+                            "(on disk, kept in step with the files), or an http(s) SPARQL endpoint; "
+                            "default: the on-disk index in the user's cache")
+    where.add_argument("--endpoint", metavar="URL", help="a remote SPARQL 1.1 endpoint (same as --store URL)")
+    where.add_argument("--engine", choices=["rdflib", "oxigraph"], help=argparse.SUPPRESS)  # before --store
 
     sub = commands.add_parser(
         "check",
@@ -48,23 +64,36 @@ def _parser() -> argparse.ArgumentParser:
     reasoner.add_argument("--reasoner", dest="reasoner", action="store_true", default=None, help="require HermiT (exit 2 without Java)")
     reasoner.add_argument("--no-reasoner", dest="reasoner", action="store_false", help="skip HermiT")
     sub.add_argument("--verbose", "-v", action="store_true", help="also show SHACL info results")
+    qc = sub.add_argument_group("ontology quality-control report (in the manner of ROBOT's report)")
+    qc.add_argument("--report", action="store_true",
+                    help="run the QC rules of queries/checks/qc/ instead of the checks, and write their findings")
+    qc.add_argument("--format", choices=_quality_formats(), default="tsv", help="report format (default: tsv)")
+    qc.add_argument("--profile", type=Path, metavar="FILE",
+                    help="rules and levels to use, one 'LEVEL<TAB>RULE' per line (default: queries/checks/qc/profile.txt)")
+    qc.add_argument("--fail-on", choices=["ERROR", "WARN", "INFO", "none"], default="ERROR",
+                    help="exit 1 when a finding is at this level or more serious (default: ERROR; none: never)")
+    qc.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE (atomically)")
     sub.set_defaults(run=_check)
 
-    sub = commands.add_parser("stats", parents=[data], help="counts per class, per named graph and per source language")
+    sub = commands.add_parser("stats", parents=[stored], help="counts per class, per named graph and per source language")
     sub.add_argument("--format", choices=["text", "json"], default="text")
     sub.set_defaults(run=_stats)
 
     formats = argparse.ArgumentParser(add_help=False)
     formats.add_argument("--format", choices=[f.value for f in ResultFormat], default="table",
                          help="table (readable, with labels; default) or a SPARQL 1.1 result format")
-    formats.add_argument("--engine", choices=[e.value for e in Engine], default="rdflib",
-                         help="SPARQL engine: rdflib (default) or oxigraph")
+
+    bounded = argparse.ArgumentParser(add_help=False)
+    bounded.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                         help=f"stop the query after this many seconds, exit 3 (default {DEFAULT_TIMEOUT:g}; 0: no bound)")
+    bounded.add_argument("--allow-remote", action="store_true",
+                         help="allow SERVICE, LOAD and FROM / FROM NAMED of graphs outside the dataset (off by default)")
 
     sub = commands.add_parser("queries", help="list the named queries with their summaries and parameters")
     sub.set_defaults(run=_queries)
 
     sub = commands.add_parser(
-        "query", parents=[data, formats], help="run a named query",
+        "query", parents=[stored, formats, bounded], help="run a named query",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub.add_argument("name", help="the query's name (see 'iokg queries')")
@@ -73,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.set_defaults(run=_query)
 
     sub = commands.add_parser(
-        "sparql", parents=[data, formats], help="run ad-hoc SPARQL over the graph",
+        "sparql", parents=[stored, formats, bounded], help="run ad-hoc SPARQL over the graph",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     source = sub.add_mutually_exclusive_group(required=True)
@@ -87,6 +116,9 @@ def _parser() -> argparse.ArgumentParser:
     inputs.add_argument("--input-format", metavar="FORMAT",
                         help="the input's RDF format when the extension does not tell (ttl, nt, nq, trig, jsonld, rdf)")
     inputs.add_argument("--strict", action="store_true", help="warnings and infos fail too")
+    inputs.add_argument("--context", action="append", default=[], metavar="FILE|IRI=FILE",
+                        help="a JSON-LD context the input may use: FILE at its own path, or a local copy served "
+                             "for IRI (repeatable); no other context is fetched or read")
 
     sub = commands.add_parser(
         "validate", parents=[data, inputs],
@@ -111,25 +143,72 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = commands.add_parser(
         "overview",
-        parents=[data],
+        parents=[stored],
         help="the main job: load the graph, validate it, print a summary and the operations with their sponsors",
     )
     sub.set_defaults(run=_overview)
 
     sub = commands.add_parser(
-        "export", parents=[data],
+        "export", parents=[stored],
         help="write the graph in an RDF format, deterministically, with its VoID/DCAT description",
         description="Write the data graphs (or the chosen ones) with the dataset's VoID/DCAT description. "
                     "N-Quads, TriG and JSON-LD keep the named graphs; Turtle, N-Triples and RDF/XML get their union.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub.add_argument("--format", default="turtle", choices=_export_formats(), help="RDF format (default: turtle)")
+    sub.add_argument("--format", default="turtle", choices=_Choices("kg.exports", "ExportFormat"), metavar="FORMAT",
+                     help="RDF format: %(choices)s (default: turtle)")
     sub.add_argument("--graph", action="append", metavar="NAME",
                      help="export only this graph (repeatable): doc:000, 000, graph:reference, reference, ontology, shapes or a full IRI")
-    sub.add_argument("--with-ontology", action="store_true", help="include the ontology (graph <https://w3id.org/iokg/ontology>)")
+    ontology = sub.add_mutually_exclusive_group()
+    ontology.add_argument("--no-ontology", dest="with_ontology", action="store_false", default=True,
+                          help="leave out the ontology (graph <https://w3id.org/iokg/ontology>, included by default: "
+                               "the named queries need its class and property hierarchy)")
+    ontology.add_argument("--with-ontology", dest="with_ontology", action="store_true",
+                          help="include the ontology (the default; kept for scripts)")
     sub.add_argument("--with-shapes", action="store_true", help="include the SHACL shapes (graph <https://w3id.org/iokg/shapes>)")
+    sub.add_argument("--context", dest="jsonld_context", choices=_Choices("kg.exports", "JsonLdContext"), default="inline", metavar="MODE",
+                     help="JSON-LD: write the context into the file (inline, default: reads offline) "
+                          "or reference it by its IRI https://w3id.org/iokg/context.jsonld (iri)")
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (atomically) instead of standard output")
     sub.set_defaults(run=_export)
+
+    sub = commands.add_parser(
+        "plot", parents=[stored], help="draw the timeline of policy responses or the network of operations as SVG",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("picture", choices=_pictures(), help="timeline: policy responses by date; "
+                     "network: operations with their sponsors, platforms and narratives")
+    sub.add_argument("--operation", metavar="IRI", help="network: only this operation (op:spamouflage or a full IRI)")
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE.svg", help="write to FILE (atomically) instead of standard output")
+    sub.set_defaults(run=_plot)
+
+    sub = commands.add_parser(
+        "serve", parents=[data],
+        help="serve the graph: SPARQL 1.1 endpoint, Linked Data pages, named queries over HTTP, a query page",
+        description="Serve the graph over HTTP (needs the [server] extra). Read-only and bound to 127.0.0.1 "
+                    "unless told otherwise; every query is stopped past --timeout.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    sub.add_argument("--port", type=int, default=7878, help="port (default: 7878)")
+    sub.add_argument("--store", metavar="STORE", help="the store queries run on, in memory: oxigraph (default) or memory (rdflib)")
+    sub.add_argument("--timeout", type=float, default=30.0, metavar="S",
+                     help="seconds a query may run before it is stopped and answered 503 (default: 30)")
+    sub.add_argument("--max-rows", type=int, default=10_000, metavar="N",
+                     help="rows (or triples) a result holds at most; longer results are cut and say so (default: 10000)")
+    sub.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES", help="largest request body (default: 1000000)")
+    sub.add_argument("--max-query", type=int, default=100_000, metavar="CHARS", help="longest query text (default: 100000)")
+    sub.add_argument("--max-concurrent", type=int, metavar="N", help="queries run at once (default: CPUs, at least 2)")
+    sub.add_argument("--max-queued", type=int, default=32, metavar="N", help="queries waiting at once; more get 503 (default: 32)")
+    sub.add_argument("--max-memory", type=int, metavar="BYTES",
+                     help="address space of the process a query runs in (it shares the server's: give the "
+                          "server's size plus the query's room); past it the query gets 503 (default: no bound)")
+    sub.add_argument("--base", metavar="URL",
+                     help="this server's public address; IRIs under https://w3id.org/iokg/ link to it "
+                          "(default: http://HOST:PORT/)")
+    sub.add_argument("--allow-update", action="store_true",
+                     help="accept SPARQL Update with the bearer token in IOKG_UPDATE_TOKEN, validated like 'iokg add'")
+    sub.set_defaults(run=_serve)
 
     sub = commands.add_parser("docs", help="write HTML documentation of the ontology and the shapes")
     sub.add_argument("-o", "--output", type=Path, metavar="DIR", required=True, help="folder to write the HTML pages to")
@@ -167,8 +246,36 @@ def _print_check(report, out=sys.stdout, *, verbose: bool = False) -> None:
     print("check: ok" if report.ok else "check: FAILED", file=out)
 
 
+def _quality_formats() -> list[str]:
+    from kg.quality import QualityFormat
+
+    return [f.value for f in QualityFormat]
+
+
+def _quality_report(args) -> int:
+    from kg.files import write_atomic
+    from kg.quality import Level, format_report, report
+
+    result = report(data_dir=args.data, profile=args.profile)
+    text = format_report(result, args.format)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(args.output, text.encode("utf-8"))
+    counts = result.counts()
+    print(f"QC report: {len(result.rules)} rules, {len(result.findings)} findings "
+          + ", ".join(f"{level.value} {n}" for level, n in counts.items()), file=sys.stderr)
+    fail_on = None if args.fail_on == "none" else Level(args.fail_on)
+    return ExitCode.VIOLATIONS if result.failed(fail_on) else ExitCode.OK
+
+
 def _check(args) -> int:
     from kg.checks import check
+
+    if args.report:
+        return _quality_report(args)
+    if args.profile is not None or args.output is not None:
+        raise UsageError("--profile and -o/--output belong to --report")
 
     report = check(data_dir=args.data, reasoner=args.reasoner)
     _print_check(report, verbose=args.verbose)
@@ -193,10 +300,9 @@ def _print_stats(result) -> None:
 def _stats(args) -> int:
     from dataclasses import asdict
 
-    from kg.dataset import load
     from kg.counts import stats
 
-    result = stats(load(data_dir=args.data))
+    result = stats(_open(args).dataset())
     if args.format == "json":
         json.dump(asdict(result), sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -226,38 +332,47 @@ def _params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
-def _print_rows(rows, args, dataset) -> None:
-    from kg.dataset import union
-    from kg.results import write_results
+def _open(args, *, default: str | None = None):
+    """The store the command reads (``--store``, ``--endpoint``; ``--engine`` as before)."""
+    from kg.store import open_store
 
-    labels = union(dataset) if args.format == "table" else None
+    spec = args.endpoint or args.store or {"rdflib": "memory", "oxigraph": "oxigraph"}.get(args.engine or "")
+    return open_store(spec or default, data_dir=args.data)
+
+
+def _print_rows(rows, args, store) -> None:
+    from kg.results import iris, write_results
+
+    labels = store.labels(iris(rows)) if args.format == "table" else None
     write_results(rows, ResultFormat(args.format), sys.stdout, labels=labels)
 
 
 def _query(args) -> int:
-    from kg.dataset import load
     from kg.queries import query
 
-    dataset = load(data_dir=args.data)
-    rows = query(args.name, dataset=dataset, engine=Engine(args.engine), **_params(args.param))
-    _print_rows(rows, args, dataset)
+    store = _open(args)
+    rows = query(args.name, store=store, timeout=_timeout(args), **_params(args.param))
+    _print_rows(rows, args, store)
     return ExitCode.OK
 
 
+def _timeout(args) -> float | None:
+    if args.timeout < 0:
+        raise UsageError(f"--timeout must be a number of seconds (0: no bound), got {args.timeout:g}")
+    return args.timeout or None
+
+
 def _sparql(args) -> int:
-    from kg.dataset import load
+    from kg.parsing import read_text
     from kg.queries import run
 
     if args.file is not None:
-        try:
-            text = args.file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(getattr(error, "strerror", None) or str(error), path=args.file) from None
+        text = read_text(args.file)
     else:
         text = args.text
-    dataset = load(data_dir=args.data)
-    rows = run(text, dataset=dataset, engine=Engine(args.engine))
-    _print_rows(rows, args, dataset)
+    store = _open(args)
+    rows = run(text, store=store, timeout=_timeout(args), allow_remote=args.allow_remote)
+    _print_rows(rows, args, store)
     return ExitCode.OK
 
 
@@ -271,7 +386,7 @@ def _validate(args) -> int:
 
     existing = load(data_dir=args.data)
     report = validate(args.files, against=existing, format=args.input_format, incremental=not args.full)
-    sys.stdout.write(format_report(report, ReportFormat(args.format)))
+    sys.stdout.write(format_report(report, ReportFormat(args.format), strict=args.strict))
     return ExitCode.VIOLATIONS if _failed(report, args.strict) else ExitCode.OK
 
 
@@ -292,11 +407,12 @@ def _add(args) -> int:
 
 
 def _overview(args) -> int:
-    from kg.dataset import load, union
     from kg.counts import stats
+    from kg.dataset import union
     from kg.validation import validate_graph
 
-    dataset = load(data_dir=args.data)
+    store = _open(args)
+    dataset = store.dataset()
     result = stats(dataset)
     report = validate_graph(union(dataset))
     print(f"iokg: {result.triples} triples, {len(result.graphs)} named graphs, "
@@ -306,32 +422,96 @@ def _overview(args) -> int:
           f"({len(report.violations)} violation(s))")
     for result_ in report.violations:
         print(f"  {result_}")
-    from kg.dataset import union
     from kg.queries import query
-    from kg.results import write_results
+    from kg.results import iris, write_results
 
     print("\nInfluence operations, their sponsors and platforms (query 'operations'):")
-    write_results(query("operations", dataset=dataset), ResultFormat.TABLE, sys.stdout, labels=union(dataset))
+    rows = query("operations", store=store)
+    write_results(rows, ResultFormat.TABLE, sys.stdout, labels=store.labels(iris(rows)))
     return ExitCode.OK if report.conforms else ExitCode.VIOLATIONS
 
 
-def _export_formats() -> list[str]:
-    from kg.exports import ExportFormat
+class _Choices:
+    """The values of an enum as argparse ``choices``, imported only when the command that
+    takes them is used or its help shown (``iokg query`` does not import the exporters)."""
 
-    return [f.value for f in ExportFormat]
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def _values(self) -> list[str]:
+        import importlib
+
+        return [member.value for member in getattr(importlib.import_module(self.module), self.name)]
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._values()
+
+    def __iter__(self):
+        return iter(self._values())
+
+    def __str__(self) -> str:
+        return ", ".join(self._values())
 
 
 def _export(args) -> int:
     from kg.exports import export, write_atomic
-    from kg.dataset import load
 
-    data = export(load(data_dir=args.data), format=args.format, graphs=args.graph,
-                  with_ontology=args.with_ontology, with_shapes=args.with_shapes)
+    # By default from the files through rdflib: Oxigraph keeps numbers, dates and booleans by
+    # value (3500.0 comes back as "3500"^^xsd:decimal), the export keeps the files' forms.
+    data = export(_open(args, default="memory").dataset(), format=args.format, graphs=args.graph,
+                  with_ontology=args.with_ontology, with_shapes=args.with_shapes, context=args.jsonld_context)
     if args.output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
         write_atomic(args.output, data)
+    return ExitCode.OK
+
+
+def _pictures() -> list[str]:
+    from kg.pictures import Picture
+
+    return [p.value for p in Picture]
+
+
+def _plot(args) -> int:
+    from kg.files import write_atomic
+    from kg.pictures import draw
+    from kg.queries import expand_iri
+
+    operation = expand_iri(args.operation) if args.operation else None
+    svg = draw(args.picture, _open(args), operation=operation)
+    if args.output is None:
+        sys.stdout.write(svg)
+    else:
+        write_atomic(args.output, svg.encode("utf-8"))
+    return ExitCode.OK
+
+
+def _serve(args) -> int:
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as error:
+        raise UsageError(f"iokg serve needs the server extra ({error.name} is missing): "
+                         "pip install 'iokg[server]'") from None
+    from kg.server import Settings, serve
+    from dataclasses import replace
+
+    if args.timeout <= 0 or args.max_rows <= 0 or args.max_body <= 0 or args.max_query <= 0:
+        raise UsageError("--timeout, --max-rows, --max-body and --max-query must be positive")
+    if args.allow_update:
+        from kg.server.settings import UPDATE_TOKEN_VARIABLE
+
+        if not os.environ.get(UPDATE_TOKEN_VARIABLE):
+            raise UsageError(f"--allow-update needs a bearer token in the environment variable {UPDATE_TOKEN_VARIABLE}")
+    settings = Settings(host=args.host, port=args.port, data_dir=args.data, store=args.store, timeout=args.timeout,
+                        max_rows=args.max_rows, max_body=args.max_body, max_query=args.max_query, base=args.base,
+                        allow_update=args.allow_update, max_queued=args.max_queued, max_memory=args.max_memory)
+    if args.max_concurrent:
+        settings = replace(settings, max_concurrent=args.max_concurrent)
+    print(f"iokg: serving on http://{args.host}:{args.port}/ (SPARQL at /sparql; Ctrl-C stops)", file=sys.stderr)
+    serve(settings)
     return ExitCode.OK
 
 
@@ -343,12 +523,28 @@ def _docs(args) -> int:
     return ExitCode.OK
 
 
+def _limits(args) -> Limits:
+    bounds = Limits()
+    for option in getattr(args, "limit", []):
+        bounds = bounds.with_option(option)
+    return bounds
+
+
+def _check_data(args) -> None:
+    """``--data`` names an existing folder: a mistyped path is an error, never created."""
+    data = getattr(args, "data", None)
+    if data is not None and not data.is_dir():
+        raise UsageError(f"--data {data}: {'not a folder' if data.exists() else 'no such folder'}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``iokg`` command line; return its exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args))
+        with using(_limits(args)), allowing(getattr(args, "context", [])):
+            _check_data(args)
+            return int(args.run(args))
     except IokgError as error:
         print(f"iokg: error: {error}", file=sys.stderr)
         return int(error.exit_code)

@@ -149,4 +149,9 @@ def add(
         check.parse(data=content, format="turtle")  # never write what would not load
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, content.encode("utf-8"))
+        # The on-disk index follows the files (a crash before this line: the next command
+        # finds the digests differ and rebuilds it).
+        from kg.store import index
+
+        index.update([target], data_dir=data_dir)
     return AddResult(report=report, path=target, triples=count, merged=merge)

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import PROV
 
 from kg import paths
 from kg.errors import InputError
-from kg.namespaces import DOCUMENT, GRAPH, ONTOLOGY, PREFIXES
+from kg.namespaces import DOCUMENT, GRAPH, IO, ONTOLOGY, PREFIXES
 from kg.parsing import parse_file
 
 
@@ -36,6 +37,15 @@ def sources(*, data_dir: Path | None = None, ontology: bool = True) -> Iterator[
         yield Source(path, DOCUMENT[path.stem], "document")
 
 
+def source_of(path: Path, *, data_dir: Path | None = None) -> Source:
+    """The source a data file of ``data_dir`` is (or would be, once written) loaded as."""
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    path = Path(path)
+    if path.resolve().parent == (data_dir / "documents").resolve():
+        return Source(path, DOCUMENT[path.stem], "document")
+    return Source(path, GRAPH[path.stem], path.stem)
+
+
 def load(*, data_dir: Path | None = None, ontology: bool = True) -> Dataset:
     """Build the iokg ``Dataset``: the ontology graph and every data file in its named graph.
 
@@ -57,17 +67,27 @@ def load(*, data_dir: Path | None = None, ontology: bool = True) -> Dataset:
 
 #: The graph of PROV-O derivations ``kg.load`` derives from ``io:reportedIn``.
 PROVENANCE = GRAPH["provenance"]
+#: The kinds of record whose ``io:reportedIn`` document they are derived from.
+_DERIVED_KINDS = (IO.ReportedFigure, IO.Claim, IO.Attribution, IO.Reaction, IO.Denial, IO.Assessment)
+_PROVENANCE_WHERE = f"""WHERE {{
+  VALUES ?kind {{ {" ".join(f"<{k}>" for k in _DERIVED_KINDS)} }}
+  GRAPH ?g {{ ?record <{IO.reportedIn}> ?document ; a ?kind }}
+  FILTER(STRSTARTS(STR(?g), "{DOCUMENT}"))
+}}"""
+#: ``add_provenance`` as a SPARQL Update, for the stores that run it themselves.
+PROVENANCE_UPDATE = f"INSERT {{ GRAPH <{PROVENANCE}> {{ ?record <{PROV.wasDerivedFrom}> ?document }} }}\n{_PROVENANCE_WHERE}"
+#: The triples of the provenance graph, as a query (rows: subject, predicate, object).
+PROVENANCE_SELECT = "SELECT DISTINCT ?record ?derived ?document\n" + _PROVENANCE_WHERE.replace(
+    "WHERE {", f"WHERE {{ BIND(<{PROV.wasDerivedFrom}> AS ?derived)", 1)
 
 
 def add_provenance(dataset: Dataset) -> None:
     """Derive ``prov:wasDerivedFrom`` from every figure and claim to its document into the
     graph ``graph:provenance``, so consumers without a reasoner see the PROV-O links that
     ``io:reportedIn rdfs:subPropertyOf prov:wasDerivedFrom`` implies."""
-    from rdflib.namespace import PROV, RDF
+    from rdflib.namespace import RDF
 
-    from kg.namespaces import IO
-
-    kinds = {IO.ReportedFigure, IO.Claim, IO.Attribution, IO.Reaction, IO.Denial, IO.Assessment}
+    kinds = set(_DERIVED_KINDS)
     graph = dataset.graph(PROVENANCE)
     for document_graph in list(dataset.graphs()):
         if not str(document_graph.identifier).startswith(str(DOCUMENT)):

@@ -25,6 +25,8 @@ TECHNIQUE = Namespace(BASE + "technique/")
 DISARM = Namespace(BASE + "disarm/")
 GRAPH = Namespace(BASE + "graph/")
 SHAPE = Namespace(BASE + "shapes#")
+#: The IRI of iokg's JSON-LD context (served from ``kg/data/context.jsonld``, never fetched).
+CONTEXT_IRI = BASE + "context.jsonld"
 
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
@@ -61,3 +63,6 @@ PREFIXES = {
     "skos": SKOS,
     "xsd": XSD,
 }
+
+#: SPARQL 1.1 Service Description (the description ``iokg serve`` gives at GET /sparql).
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

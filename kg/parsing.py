@@ -1,8 +1,16 @@
-"""Parse RDF files into rdflib graphs, turning parser failures into errors that say where.
+"""Parse RDF files into rdflib graphs, within bounds, turning every failure into an error
+that says where.
 
-Input files are never fetched from or resolved on the network: a JSON-LD ``@context`` must
-be inline or iokg's own shipped context, RDF/XML may not declare external entities, and
-``owl:imports`` is never followed.
+Nothing is fetched or read that the user did not name (:mod:`kg.policy`): a JSON-LD
+context at any depth (``@context``, ``@import``, scoped contexts) is iokg's shipped context
+or a file named with ``--context``; RDF/XML may not declare external entities; ``owl:imports``
+is never followed; special files (FIFOs, devices) are refused before they are opened.
+
+Every input is bounded (:class:`kg.bounds.Limits`, ``--limit NAME=VALUE``): file size,
+literal size, IRI length, nesting depth (JSON, Turtle/TriG blank nodes and collections), XML
+entity expansion (no billion laughs), and the triples of a batch validated incrementally.
+Each bound fails fast with :class:`~kg.errors.LimitError` (exit 3), its own message, and the
+file and line. A UTF-8 byte order mark is accepted in every format.
 """
 
 from __future__ import annotations
@@ -15,7 +23,9 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from kg.errors import InputError
+from kg import bounds, policy
+from kg.errors import InputError, LimitError, PolicyError
+from kg.namespaces import CONTEXT_IRI
 
 _LINE = re.compile(r"line (\d+)")
 
@@ -30,7 +40,6 @@ class _QuietIllTyped(logging.Filter):
 
 
 logging.getLogger("rdflib.term").addFilter(_QuietIllTyped())
-_OX_POSITION = re.compile(r"line (\d+)(?: column (\d+)| between columns (\d+))?")
 
 
 class InputFormat(str, Enum):
@@ -72,48 +81,262 @@ class InputFormat(str, Enum):
         }.get(self)
 
 
-def _read_text(path: Path) -> str:
+# Reading ------------------------------------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    """The text of ``path``: a regular file within the file-size bound, UTF-8 (a byte order
+    mark is dropped). Raises :class:`InputError` (not found, a folder, not UTF-8),
+    :class:`PolicyError` (a FIFO or device) or :class:`LimitError` (too large)."""
+    path = Path(path)
+    info = policy.check_readable(path)
+    if path.is_dir():
+        raise InputError("is a directory, not a file", path=path)
+    limit = bounds.limits()
+    if info.st_size > limit.file_size:
+        raise LimitError(f"file of {info.st_size} bytes is too large {limit.hint('file_size')}", path=path)
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", path=path) from None
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(error.strerror or str(error), path=path) from None
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raw = error.object
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         raise InputError(
             f"not UTF-8 text (byte 0x{raw[error.start]:02x}: {error.reason}); save the file as UTF-8",
             path=path, line=line, column=column,
         ) from None
-    except OSError as error:
-        raise InputError(error.strerror or str(error), path=path) from None
 
 
-def parse_file(path: Path, *, format: str = "turtle") -> Graph:
-    """Parse one RDF file (triples); raise :class:`InputError` with file and line when it is
-    not valid."""
-    path = Path(path)
-    text = _read_text(path)
-    graph = Graph()
+_read_text = read_text
+
+
+def _line_at(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+# Bounds on the text, checked before any parser sees it --------------------------------------
+
+# Strings, IRIs and comments of Turtle/TriG (where brackets are not syntax), and brackets.
+_TURTLE_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*|[\[\]()]',
+    re.DOTALL,
+)
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_OPEN = {"[": "]", "(": ")", "{": "}"}
+
+
+def _check_nesting(text: str, format: InputFormat, path: Path) -> None:
+    """Refuse nesting deeper than the bound (parsers recurse on it) before parsing."""
+    if format is InputFormat.JSONLD:
+        token = _JSON_TOKEN
+    elif format in (InputFormat.TURTLE, InputFormat.TRIG):
+        if "[" not in text and "(" not in text:
+            return
+        token = _TURTLE_TOKEN
+    else:
+        return
+    limit = bounds.limits().nesting_depth
+    depth = 0
+    for match in token.finditer(text):
+        char = match.group()
+        if char in _OPEN:
+            depth += 1
+            if depth > limit:
+                line, column = _line_at(text, match.start())
+                what = "JSON arrays and objects" if format is InputFormat.JSONLD else "blank nodes and collections"
+                raise LimitError(f"{what} nested deeper than {limit} levels {bounds.limits().hint('nesting_depth')}",
+                                 path=path, line=line, column=column)
+        elif char in "]})":
+            depth = max(0, depth - 1)
+
+
+_DOCTYPE = re.compile(r"<!DOCTYPE\b(?:[^\[>]*\[(?P<subset>.*?)\]\s*)?[^>]*>", re.DOTALL | re.IGNORECASE)
+_ENTITY = re.compile(r"<!ENTITY\s+(?P<parameter>%\s+)?(?P<name>[^\s%]+)\s+(?P<rest>[^>]*)>", re.IGNORECASE)
+_EXTERNAL = re.compile(r"<!ENTITY[^>]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
+_REFERENCE = re.compile(r"&([A-Za-z_:][\w.:-]*);")
+_XML_BUILTIN = {"lt", "gt", "amp", "apos", "quot"}
+
+
+def _check_entities(text: str, path: Path) -> None:
+    """RDF/XML: refuse external and parameter entities, and internal entities whose
+    references would expand to more characters than the bound (the billion laughs)."""
+    external = _EXTERNAL.search(text)
+    if external:
+        line, _ = _line_at(text, external.start())
+        raise PolicyError(f"{path}:{line}: RDF/XML declares an external entity; external entities are not resolved")
+    doctype = _DOCTYPE.search(text)
+    if not doctype or not doctype.group("subset"):
+        return
+    declared: dict[str, tuple[str, int]] = {}
+    for match in _ENTITY.finditer(doctype.group("subset")):
+        offset = doctype.start("subset") + match.start()
+        if match.group("parameter"):
+            line, _ = _line_at(text, offset)
+            raise InputError("RDF/XML declares a parameter entity; they are not supported", path=path, line=line)
+        value = match.group("rest").strip()
+        declared[match.group("name")] = (value[1:-1] if value[:1] in "\"'" else value, offset)
+    limit = bounds.limits().entity_expansion
+    sizes: dict[str, int] = {}
+
+    def size(name: str, stack: tuple[str, ...]) -> int:
+        if name in sizes:
+            return sizes[name]
+        if name not in declared or name in stack:
+            return len(name) + 2
+        value = declared[name][0]
+        total = len(_REFERENCE.sub("", value))
+        for reference in _REFERENCE.findall(value):
+            total += size(reference, stack + (name,))
+            if total > limit:
+                break
+        sizes[name] = total
+        return total
+
+    body = text[doctype.end():]
+    total = 0
+    for reference in _REFERENCE.finditer(body):
+        name = reference.group(1)
+        if name in _XML_BUILTIN or name not in declared:
+            continue
+        total += size(name, ())
+        if total > limit:
+            line, _ = _line_at(text, declared[name][1])
+            raise LimitError(
+                f"XML entity &{name}; (declared here) makes the document expand to more than {limit} characters; "
+                f"refused (billion laughs) {bounds.limits().hint('entity_expansion')}", path=path, line=line)
+
+
+def _find_long(text: str, length: int, opening: str) -> tuple[int | None, int | None]:
+    """Line and column of the first literal (``opening`` '"') or IRI ('<') longer than ``length``."""
+    pattern = r'"[^"]{%d,}' % length if opening == '"' else r"<[^>\s]{%d,}" % length
+    match = re.search(pattern, text)
+    return _line_at(text, match.start()) if match else (None, None)
+
+
+def _check_terms(quad, limit: bounds.Limits, text: str, path: Path) -> None:
+    """Refuse a literal or an IRI of ``quad`` (pyoxigraph) beyond its bound."""
+    import pyoxigraph
+
+    for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
+        if isinstance(term, pyoxigraph.Literal):
+            if len(term.value) > limit.literal_size:
+                line, column = _find_long(text, limit.literal_size, '"')
+                raise LimitError(f"literal of {len(term.value)} characters is too large {limit.hint('literal_size')}",
+                                 path=path, line=line, column=column)
+        elif isinstance(term, pyoxigraph.NamedNode) and len(term.value) > limit.iri_length:
+            line, column = _find_long(text, limit.iri_length, "<")
+            raise LimitError(f"IRI of {len(term.value)} characters is too long {limit.hint('iri_length')}",
+                             path=path, line=line, column=column)
+
+
+def _long_line(text: str, length: int) -> bool:
+    """Whether any line of ``text`` is longer than ``length`` characters (a fast regex)."""
+    return re.search(r"[^\n]{%d}" % (length + 1), text) is not None
+
+
+# Syntax, with positions from Oxigraph's parser ----------------------------------------------
+
+
+def _check_syntax(text: str, format: InputFormat, path: Path, *, triples: bool = False) -> int:
+    """Check the syntax of ``text`` with Oxigraph's streaming parser (exact positions) and the
+    literal, IRI and (with ``triples``) batch-size bounds; return the number of quads."""
+    import pyoxigraph
+
+    if format.oxigraph is None:
+        return 0
+    limit = bounds.limits()
+    terms = format is InputFormat.RDFXML or _long_line(text, min(limit.literal_size, limit.iri_length))
+    if not terms and format in (InputFormat.TURTLE, InputFormat.TRIG):
+        terms = '"""' in text or "'''" in text
+    count = 0
     try:
-        graph.parse(data=text, format=format, publicID=path.resolve().as_uri())
-    except Exception as error:  # rdflib raises many types; all mean "not valid RDF"
-        line, column = _position(error, text)
-        why = getattr(error, "_why", None) or str(error).strip().splitlines()[-1]
-        raise InputError(f"invalid {format}: {why}", path=path, line=line, column=column) from None
-    return graph
+        for quad in pyoxigraph.parse(text.encode("utf-8"), format=format.oxigraph, base_iri=path.resolve().as_uri()):
+            count += 1
+            if terms:
+                _check_terms(quad, limit, text, path)
+            if triples and count > limit.triples:
+                raise LimitError(
+                    f"more than {limit.triples} triples: too large to validate as one batch {limit.hint('triples')}; "
+                    "split it into smaller files (iokg validate A.nt B.nt … takes them together), or load it into "
+                    "a copy of the data folder and run 'iokg check --data COPY'", path=path)
+    except SyntaxError as error:
+        line, column = error.lineno, error.offset
+        if line is None and format is InputFormat.RDFXML:
+            line, column = _xml_position(text)
+        why = re.sub(r"^Parser error (at|between) [^:]*: ", "", str(error))
+        why = re.sub(r" \(line \d+\)$", "", why)
+        raise InputError(f"invalid {format.name.lower()}: {why}", path=path, line=line, column=column) from None
+    except MemoryError as error:  # Oxigraph's parser buffer (16 MiB) for one token
+        line, column = _find_long(text, limit.literal_size, '"')
+        if line is None:
+            line, column = _find_long(text, limit.iri_length, "<")
+        raise LimitError(f"a term too large for the parser ({error}) {limit.hint('literal_size')}",
+                         path=path, line=line, column=column) from None
+    return count
+
+
+def _xml_position(text: str) -> tuple[int | None, int | None]:
+    """Line and column (1-based) of the first XML well-formedness error, from expat (Oxigraph's
+    RDF/XML parser does not report positions). Entities are checked before this."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(text.encode("utf-8"), True)
+    except expat.ExpatError as error:
+        return error.lineno, error.offset + 1
+    return None, None
+
+
+def _check_text(text: str, format: InputFormat, path: Path, *, triples: bool = False) -> None:
+    """Every bound and the syntax of ``text``, before rdflib parses it."""
+    if format is InputFormat.RDFXML:
+        _check_entities(text, path)
+    _check_nesting(text, format, path)
+    _check_syntax(text, format, path, triples=triples)
+
+
+def _rdflib_error(error: Exception, text: str, format: InputFormat, path: Path) -> InputError:
+    line, column = _position(error, text)
+    why = getattr(error, "_why", None) or (str(error).strip().splitlines() or [type(error).__name__])[-1]
+    return InputError(f"invalid {format.name.lower()}: {why}", path=path, line=line, column=column)
 
 
 def _position(error: Exception, text: str) -> tuple[int | None, int | None]:
-    """Line and column (1-based) of a parser error, where the parser tells."""
+    """Line and column (1-based) of an rdflib parser error, where the parser tells."""
     offset = getattr(error, "_i", None)
     if isinstance(offset, int) and 0 <= offset <= len(text):
-        line = text.count("\n", 0, offset) + 1
-        return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return _line_at(text, offset)
     match = _LINE.search(str(error))
     return (int(match.group(1)) if match else None), None
+
+
+# Public verbs ---------------------------------------------------------------------------------
+
+
+def parse_file(path: Path, *, format: str = "turtle") -> Graph:
+    """Parse one RDF file (triples) within the bounds.
+
+    Raises :class:`InputError` with file, line and column when it is not valid,
+    :class:`LimitError` when a bound is passed, :class:`PolicyError` for a special file.
+    """
+    path = Path(path)
+    fmt = InputFormat(format) if format in {f.value for f in InputFormat} else InputFormat.from_name(format)
+    text = read_text(path)
+    if fmt is InputFormat.RDFXML:
+        _check_entities(text, path)
+    _check_nesting(text, fmt, path)
+    graph = Graph()
+    try:
+        graph.parse(data=text, format=fmt.value, publicID=path.resolve().as_uri())
+    except Exception as error:  # rdflib raises many types; all mean "not valid RDF"
+        _check_syntax(text, fmt, path)  # Oxigraph says where, when it sees the error too
+        raise _rdflib_error(error, text, fmt, path) from None
+    return graph
 
 
 def guess_format(path: Path) -> InputFormat:
@@ -129,115 +352,98 @@ def guess_format(path: Path) -> InputFormat:
             "give --input-format", path=path) from None
 
 
-_ENTITY = re.compile(r"<!ENTITY[^>]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
+def _jsonld_quads(text: str, path: Path) -> tuple[str, dict[str, str]]:
+    """JSON-LD ``text`` as N-Quads, by pyld with :func:`kg.policy.document_loader` (the only
+    way to a context: iokg's shipped one and the ``--context`` files), and the prefixes its
+    contexts define (for locating nodes in the text)."""
+    from pyld import jsonld
 
-
-def _check_syntax(text: str, format: InputFormat, path: Path) -> None:
-    """Check syntax with Oxigraph's parser, which reports exact positions."""
-    import pyoxigraph
-
-    if format.oxigraph is None:
-        return
+    _check_nesting(text, InputFormat.JSONLD, path)
     try:
-        for _ in pyoxigraph.parse(text.encode("utf-8"), format=format.oxigraph, base_iri=path.resolve().as_uri()):
-            pass
-    except SyntaxError as error:
-        message = str(error)
-        line = column = None
-        match = _OX_POSITION.search(message)
-        if match:
-            line = int(match.group(1))
-            column = int(match.group(2) or match.group(3)) if (match.group(2) or match.group(3)) else None
-        if line is None and format is InputFormat.RDFXML:
-            line, column = _xml_position(text)
-        why = re.sub(r"^Parser error (at|between) [^:]*: ", "", message)
-        why = re.sub(r" \(line \d+\)$", "", why)
-        raise InputError(f"invalid {format.name.lower()}: {why}", path=path, line=line, column=column) from None
-
-
-def _xml_position(text: str) -> tuple[int | None, int | None]:
-    """Line and column (1-based) of the first XML well-formedness error, from expat (Oxigraph's
-    RDF/XML parser does not report positions). External entities are refused before this."""
-    from xml.parsers import expat
-
-    parser = expat.ParserCreate()
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        hint = " (the file ends before the JSON does: is it truncated?)" if error.pos >= len(text.rstrip()) else ""
+        raise InputError(f"invalid JSON: {error.msg}{hint}", path=path, line=error.lineno, column=error.colno) from None
+    loader = policy.document_loader(contexts=policy.allowed_contexts())
     try:
-        parser.Parse(text.encode("utf-8"), True)
-    except expat.ExpatError as error:
-        return error.lineno, error.offset + 1
-    return None, None
+        quads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": loader,
+                                         "base": path.resolve().as_uri()})
+        return quads, _jsonld_prefixes(document, loader)
+    except (InputError, LimitError):
+        raise
+    except Exception as error:  # pyld's JsonLdError, with the refused IRI in its chain
+        refused = policy.refused_context(error)
+        if refused is not None:
+            line = _line_at(text, text.find(refused))[0] if refused in text else None
+            where = f"{path}:{line}" if line else str(path)
+            raise PolicyError(
+                f"{where}: remote JSON-LD @context {refused!r} is not fetched; inline the context, use {CONTEXT_IRI}, "
+                "or give a local copy with --context FILE (or --context IRI=FILE)") from None
+        raise InputError(f"invalid JSON-LD: {_jsonld_reason(error)}", path=path) from None
 
 
-def _jsonld_context(node, path: Path, text: str):
-    """Replace iokg's own context IRI by the shipped context; refuse any other remote one."""
-    from kg import paths
+def _jsonld_prefixes(node, loader) -> dict[str, str]:
+    """Terms of the contexts in ``node`` that map to an IRI ending in ``/`` or ``#`` (prefixes);
+    the contexts it references by IRI are read through ``loader`` (already allowed)."""
+    found: dict[str, str] = {}
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            context = item.get("@context")
+            for part in context if isinstance(context, list) else [context]:
+                if isinstance(part, str):
+                    part = loader(part, None)["document"].get("@context", {})
+                if isinstance(part, dict):
+                    for term, value in part.items():
+                        iri = value.get("@id") if isinstance(value, dict) else value
+                        if not term.startswith("@") and isinstance(iri, str) and iri.endswith(("/", "#")):
+                            found.setdefault(term, iri)
+            stack.extend(value for key, value in item.items() if key != "@context")
+    return found
 
-    local = paths.DATA_DIR / "context.jsonld"
-    if isinstance(node, dict):
-        result = {}
-        for key, value in node.items():
-            if key == "@context":
-                result[key] = _resolve_context(value, path, text, local)
-            else:
-                result[key] = _jsonld_context(value, path, text)
-        return result
-    if isinstance(node, list):
-        return [_jsonld_context(v, path, text) for v in node]
-    return node
 
-
-CONTEXT_IRI = "https://w3id.org/iokg/context.jsonld"
-
-
-def _resolve_context(value, path: Path, text: str, local: Path):
-    if isinstance(value, list):
-        return [_resolve_context(v, path, text, local) for v in value]
-    if isinstance(value, str):
-        if value == CONTEXT_IRI and local.is_file():
-            return json.loads(local.read_text(encoding="utf-8"))["@context"]
-        line = text[: text.find(value)].count("\n") + 1 if value in text else None
-        raise InputError(
-            f"remote JSON-LD @context {value!r} is not fetched; inline the context or use {CONTEXT_IRI}",
-            path=path,
-            line=line,
-        )
-    return value
+def _jsonld_reason(error: BaseException) -> str:
+    """The innermost message of a pyld error chain (its outer ones say only "could not expand")."""
+    reason = str(error)
+    while error is not None:
+        message = getattr(error, "message", None) or (error.args[0] if error.args else "")
+        if message:
+            reason = str(message)
+        error = getattr(error, "cause", None) or error.__cause__
+    return reason
 
 
 def read_input(path: Path, *, format: InputFormat | str | None = None) -> tuple[Dataset, str]:
     """Read an RDF file of any supported format into a ``Dataset`` (named graphs kept, triples
     in the default graph) and return it with the file's text, for locating nodes in it.
 
-    Raises :class:`InputError` with file, line and column for anything that is not valid,
-    or that would need the network.
+    Raises :class:`InputError` with file, line and column for anything that is not valid;
+    :class:`PolicyError` for what would need the network or another file;
+    :class:`LimitError` when a bound is passed (more than ``triples`` triples among them:
+    said up front, before validation starts).
     """
     path = Path(path)
     fmt = InputFormat(format) if isinstance(format, InputFormat) else (
         InputFormat.from_name(format) if format else guess_format(path)
     )
-    text = _read_text(path)
-    data = text
-    if fmt is InputFormat.RDFXML:
-        match = _ENTITY.search(text)
-        if match:
-            line = text.count("\n", 0, match.start()) + 1
-            raise InputError("RDF/XML declares an external entity; external entities are not resolved", path=path, line=line)
+    text = read_text(path)
+    data, data_format, prefixes = text, fmt, {}
     if fmt is InputFormat.JSONLD:
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as error:
-            hint = " (the file ends before the JSON does: is it truncated?)" if error.pos >= len(text.rstrip()) else ""
-            raise InputError(f"invalid JSON: {error.msg}{hint}", path=path, line=error.lineno, column=error.colno) from None
-        data = json.dumps(_jsonld_context(document, path, text))
+        data, prefixes = _jsonld_quads(text, path)
+        data_format = InputFormat.NQUADS
+        _check_syntax(data, data_format, path, triples=True)
     else:
-        _check_syntax(text, fmt, path)
+        _check_text(text, fmt, path, triples=True)
     dataset = Dataset()
+    for prefix, namespace in prefixes.items():
+        dataset.bind(prefix, namespace)
     try:
-        dataset.parse(data=data, format=fmt.value, publicID=path.resolve().as_uri())
-    except InputError:
+        dataset.parse(data=data, format=data_format.value, publicID=path.resolve().as_uri())
+    except (InputError, LimitError, PolicyError):
         raise
     except Exception as error:
-        line, column = _position(error, data)
-        why = getattr(error, "_why", None) or str(error).strip().splitlines()[-1]
-        raise InputError(f"invalid {fmt.name.lower()}: {why}", path=path, line=line, column=column) from None
+        raise _rdflib_error(error, data, fmt, path) from None
     return dataset, text

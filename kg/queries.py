@@ -22,8 +22,9 @@ from rdflib.namespace import XSD
 
 from kg import paths
 from kg.errors import UsageError
-from kg.terms import to_oxigraph, to_rdflib
 from kg.namespaces import PREFIXES
+from kg.store.base import Rows, Store
+from kg.store.sparql import syntax_error, with_values
 
 _PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
 _TYPES = {"iri", "integer", "decimal", "date", "string", "literal", "boolean"}
@@ -214,213 +215,68 @@ def bindings(query: NamedQuery, params: dict[str, object]) -> dict[Variable, obj
     return {Variable(by_name[k].variable): to_term(by_name[k], v) for k, v in params.items() if v is not None}
 
 
-@dataclass
-class Rows:
-    """The engine-independent result of a query: SELECT rows, an ASK answer, or a graph."""
-
-    variables: list[str]
-    rows: list[tuple]
-    boolean: bool | None = None
-    graph: object | None = None  # an rdflib Graph for CONSTRUCT / DESCRIBE
-
-
-_UPDATE_KEYWORDS = {"INSERT", "DELETE", "DROP", "CLEAR", "LOAD", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-
-
-def _update_keyword(text: str) -> str | None:
-    """The keyword opening ``text`` after its prologue when it is a SPARQL Update."""
-    after_prefix = False
-    for match in _TOKEN.finditer(text):
-        if match.lastgroup in ("comment", "iri"):
-            continue
-        if match.lastgroup != "word":
-            return None
-        word = match.group().upper()
-        if after_prefix:
-            after_prefix = False
-        elif word == "PREFIX":
-            after_prefix = True
-        elif word != "BASE":
-            return word if word in _UPDATE_KEYWORDS else None
-    return None
-
-
-def _syntax_error(error: Exception, text: str) -> UsageError:
-    keyword = _update_keyword(text)
-    if keyword:
-        return UsageError(f"SPARQL Update ({keyword}) is not accepted: iokg runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)")
-    line = getattr(error, "lineno", None)
-    column = getattr(error, "col", None)
-    message = getattr(error, "msg", None) or str(error).splitlines()[0]
-    message = re.sub(r"^error at \d+:\d+:\s*", "", message)
-    if line is None:
-        match = re.search(r"(\d+):(\d+)", str(error))
-        if match:
-            line, column = int(match.group(1)), int(match.group(2))
-    where = f"line {line}, column {column}: " if line is not None else ""
-    return UsageError(f"malformed SPARQL: {where}{message}")
-
-
-def _precise_error(text: str) -> Exception | None:
-    """Oxigraph's parser gives the exact line and column of a syntax error; ask it."""
-    import pyoxigraph
-
-    try:
-        pyoxigraph.Store().query(text, prefixes={k: str(v) for k, v in PREFIXES.items()})
-    except SyntaxError as error:
-        return error
-    except Exception:
-        return None
-    return None
-
-
 def to_store(dataset: Dataset):
-    """A pyoxigraph ``Store`` holding the same quads as ``dataset``."""
+    """A pyoxigraph ``Store`` holding the same quads as ``dataset``, with the merge of its
+    graphs in the default graph (see :mod:`kg.store.oxigraph`)."""
     import pyoxigraph
+
+    from kg.store.oxigraph import OxigraphStore
 
     store = pyoxigraph.Store()
-    data = dataset.serialize(format="nquads", encoding="utf-8")
-    store.load(data, format=pyoxigraph.RdfFormat.N_QUADS)
-    # The RDF merge of all graphs, once, in the store's default graph: pyoxigraph 0.5's
-    # ``use_default_graph_as_union`` yields a triple once per graph that holds it (a bag,
-    # not the merge; oxigraph issue 1919, fixed after 0.5), so COUNT and SUM would count a
-    # fact twice when two documents state it. The named graphs stay as they are.
-    store.extend([pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in store])
+    store.load(dataset.serialize(format="nquads", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
+    OxigraphStore(store=store).merge_default()
     return store
+
+
+def as_store(store=None, *, dataset: Dataset | None = None, engine: Engine | str | None = None) -> Store:
+    """The :class:`kg.store.Store` to run on: ``store`` (a ``Store``, or a bare
+    ``pyoxigraph.Store``), else ``dataset`` on the ``engine`` asked for (rdflib by default),
+    else the default store of the packaged data (``kg.store.open_store()``)."""
+    from kg.store import open_store
+
+    if isinstance(store, Store):
+        return store
+    if store is not None:  # a pyoxigraph.Store
+        from kg.store.oxigraph import OxigraphStore
+
+        return OxigraphStore(store=store)
+    engine = Engine(engine) if engine is not None else None
+    if dataset is not None:
+        if engine is Engine.OXIGRAPH:
+            from kg.store.oxigraph import OxigraphStore
+
+            return OxigraphStore(store=to_store(dataset))
+        from kg.store.memory import MemoryStore
+
+        return MemoryStore(dataset)
+    return open_store("oxigraph" if engine is Engine.OXIGRAPH else "memory" if engine is Engine.RDFLIB else None)
 
 
 def run(
     text: str,
     *,
+    store: Store | None = None,
     dataset: Dataset | None = None,
-    store=None,
-    engine: Engine = Engine.RDFLIB,
+    engine: Engine | str | None = None,
     bindings: dict[Variable, object] | None = None,
+    timeout: float | None = None,
+    allow_remote: bool = False,
 ) -> Rows:
-    """Run SPARQL ``text`` on the union of all graphs, with ``bindings`` pre-bound.
+    """Run SPARQL ``text`` on the set union of the store's named graphs, with ``bindings``
+    pre-bound.
 
-    ``engine`` rdflib uses ``dataset`` (default: ``kg.load()``); oxigraph uses ``store``
-    (default: a store filled from ``dataset``). Malformed SPARQL raises :class:`UsageError`
-    with line and column.
+    ``store`` is a :class:`kg.store.Store` (or a ``pyoxigraph.Store``); without one the
+    query runs on ``dataset`` (rdflib, or Oxigraph with ``engine="oxigraph"``), else on
+    the default store of the packaged data. With ``timeout`` (seconds) the query runs in a
+    child process that is killed when the time is up (:func:`kg.bounds.run_bounded`).
+
+    Raises :class:`UsageError` for malformed SPARQL (with line and column) or a query the
+    engine cannot evaluate; :class:`~kg.errors.PolicyError` for ``SERVICE``, ``LOAD`` or
+    ``FROM`` outside the dataset unless ``allow_remote`` (:func:`kg.policy.guard_query`);
+    :class:`~kg.errors.LimitError` when the timeout or the memory bound stops it.
     """
-    bindings = bindings or {}
-    if engine is Engine.OXIGRAPH or store is not None:
-        return _run_oxigraph(text, store if store is not None else to_store(_dataset(dataset)), bindings)
-    return _run_rdflib(text, _dataset(dataset), bindings)
-
-
-def _dataset(dataset: Dataset | None) -> Dataset:
-    if dataset is not None:
-        return dataset
-    from kg.dataset import load
-
-    return load()
-
-
-def _run_rdflib(text: str, dataset: Dataset, bindings) -> Rows:
-    from rdflib.plugins.sparql import prepareQuery
-
-    try:
-        prepared = prepareQuery(text, initNs=PREFIXES)
-    except Exception as error:  # pyparsing.ParseException and friends
-        raise _syntax_error(_precise_error(text) or error, text) from None
-    previous = dataset.default_union
-    dataset.default_union = True
-    try:
-        result = dataset.query(prepared, initBindings=bindings)
-        if result.type == "ASK":
-            return Rows([], [], boolean=bool(result.askAnswer))
-        if result.type in ("CONSTRUCT", "DESCRIBE"):
-            return Rows([], [], graph=result.graph)
-        variables = [str(v) for v in result.vars]
-        rows = [tuple(row[v] if v in row.labels else None for v in variables) for row in result]
-        return Rows(variables, rows)
-    finally:
-        dataset.default_union = previous
-
-
-def _run_oxigraph(text: str, store, bindings) -> Rows:
-    import pyoxigraph
-    from rdflib import Graph
-
-    # pyoxigraph's ``substitutions`` accept only projected variables, so a parameter used
-    # in a FILTER cannot be bound with them: bind it with a VALUES block opening the
-    # query's outer group instead, its terms written by pyoxigraph's own serializer (a
-    # value stays a term, never query text).
-    text = with_values(text, {str(k): to_oxigraph(v) for k, v in bindings.items()})
-    # The default graph is the merge of all graphs: the store's default graph when it holds
-    # it (see ``to_store``), else the union of the named graphs.
-    merged = next(iter(store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())), None)
-    try:
-        result = store.query(
-            text,
-            use_default_graph_as_union=merged is None,
-            prefixes={k: str(v) for k, v in PREFIXES.items()},
-        )
-    except SyntaxError as error:
-        raise _syntax_error(error, text) from None
-    if isinstance(result, pyoxigraph.QueryBoolean):
-        return Rows([], [], boolean=bool(result))
-    if isinstance(result, pyoxigraph.QueryTriples):
-        graph = Graph()
-        for triple in result:
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        return Rows([], [], graph=graph)
-    variables = [v.value for v in result.variables]
-    rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in result]
-    return Rows(variables, rows)
-
-
-# Enough of SPARQL's lexical grammar to find the braces that are syntax: comments, strings
-# (long and short), IRIs, words (keywords, variables, prefixed names) and braces.
-_TOKEN = re.compile(
-    r'(?P<comment>#[^\n]*)'
-    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*')"
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r'|(?P<word>[?$]?[A-Za-z_][\w.-]*(?::[\w.%-]*)?|:[\w.%-]*)'
-    r'|(?P<open>\{)|(?P<close>\})',
-    re.DOTALL,
-)
-
-
-def _outer_group(text: str) -> int | None:
-    """The offset just after the ``{`` that opens the WHERE clause of ``text`` (for a
-    CONSTRUCT, its WHERE group, not its template); None when there is none."""
-    depth = 0
-    first = after_where = None
-    seen_where = False
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "word" and depth == 0 and match.group().upper() == "WHERE":
-            seen_where = True
-        elif kind == "open":
-            if depth == 0:
-                first = match.end() if first is None else first
-                if seen_where and after_where is None:
-                    after_where = match.end()
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-    return after_where if after_where is not None else first
-
-
-def with_values(text: str, values: dict) -> str:
-    """``text`` with ``VALUES (?a ?b) { (term term) }`` opening its outer group, binding each
-    variable (a name without ``?``) to its term (a pyoxigraph term, written in N-Triples
-    syntax). The variables are bound throughout the outer group (its patterns, FILTERs and
-    OPTIONALs) but not inside sub-SELECTs, which SPARQL evaluates first. The text keeps
-    its line breaks, so positions in it stay valid."""
-    if not values:
-        return text
-    position = _outer_group(text)
-    if position is None:
-        return text
-    names = " ".join(f"?{name}" for name in values)
-    terms = " ".join(str(term) for term in values.values())
-    return f"{text[:position]} VALUES ({names}) {{ ({terms}) }} {text[position:]}"
+    chosen = as_store(store, dataset=dataset, engine=engine)
+    return chosen.query(text, bindings=bindings, timeout=timeout, allow_remote=allow_remote)
 
 
 def list_columns(text: str) -> dict[str, str]:
@@ -446,9 +302,18 @@ def sort_lists(rows: Rows, lists: dict[str, str]) -> Rows:
     return Rows(rows.variables, result, boolean=rows.boolean, graph=rows.graph)
 
 
-def query(name: str, *, dataset: Dataset | None = None, store=None, engine: Engine = Engine.RDFLIB, **params) -> Rows:
+def query(
+    name: str,
+    *,
+    store: Store | None = None,
+    dataset: Dataset | None = None,
+    engine: Engine | str | None = None,
+    timeout: float | None = None,
+    **params,
+) -> Rows:
     """Run the named query ``name`` with keyword parameters (``kg.query("figures",
-    operation="op:spamouflage")``)."""
+    operation="op:spamouflage")``) on ``store`` (default: the packaged data's default store),
+    within ``timeout`` seconds when given."""
     named = get_query(name)
-    rows = run(named.text, dataset=dataset, store=store, engine=engine, bindings=bindings(named, params))
+    rows = run(named.text, store=store, dataset=dataset, engine=engine, bindings=bindings(named, params), timeout=timeout)
     return sort_lists(rows, named.lists)

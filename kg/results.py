@@ -7,14 +7,14 @@ import csv
 import io
 import json
 from enum import Enum
+from collections.abc import Mapping
 from typing import TextIO
-from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 
 from kg.namespaces import PREFIXES
-from kg.queries import Rows
+from kg.store.base import Rows
 
 
 class ResultFormat(str, Enum):
@@ -41,22 +41,33 @@ def _short(term) -> str:
     return f"<{text}>"
 
 
-def _label(term, labels: Graph | None) -> str:
+#: English labels by IRI (``Store.labels``), or a graph to read them from.
+Labels = Mapping[URIRef, str] | Graph
+
+
+def iris(rows: Rows) -> set[URIRef]:
+    """The IRIs in ``rows``: the terms a table shows by their label."""
+    return {term for row in rows.rows for term in row if isinstance(term, URIRef)}
+
+
+def _label(term, labels: Labels | None) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        if labels is not None:
+        if isinstance(labels, Graph):
             for prop in (RDFS.label, SKOS.prefLabel):
-                for value in labels.objects(term, prop):
-                    if isinstance(value, Literal) and value.language == "en":
-                        return str(value)
+                values = sorted(str(v) for v in labels.objects(term, prop) if isinstance(v, Literal) and v.language == "en")
+                if values:
+                    return values[0]
+        elif labels is not None and term in labels:
+            return labels[term]
         return _short(term)
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
 
 
-def table(rows: Rows, *, labels: Graph | None = None) -> str:
+def table(rows: Rows, *, labels: Labels | None = None) -> str:
     """An aligned text table, IRIs shown by their English label where ``labels`` has one."""
     if rows.boolean is not None:
         return "yes" if rows.boolean else "no"
@@ -123,6 +134,8 @@ def _json(rows: Rows) -> str:
 
 
 def _xml_term(term) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
     if isinstance(term, URIRef):
         return f"<uri>{escape(str(term))}</uri>"
     if isinstance(term, BNode):
@@ -135,6 +148,8 @@ def _xml_term(term) -> str:
 
 
 def _xml(rows: Rows) -> str:
+    from xml.sax.saxutils import quoteattr
+
     lines = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
     lines += [f"    <variable name={quoteattr(v)}/>" for v in rows.variables]
     lines.append("  </head>")
@@ -153,7 +168,7 @@ def _xml(rows: Rows) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_results(rows: Rows, format: ResultFormat, *, labels: Graph | None = None) -> str:
+def format_results(rows: Rows, format: ResultFormat, *, labels: Labels | None = None) -> str:
     """``rows`` as text in ``format``; CONSTRUCT results (a graph) are always Turtle."""
     if rows.graph is not None:
         return rows.graph.serialize(format="turtle")
@@ -173,6 +188,6 @@ def format_results(rows: Rows, format: ResultFormat, *, labels: Graph | None = N
     return _xml(rows)
 
 
-def write_results(rows: Rows, format: ResultFormat, out: TextIO, *, labels: Graph | None = None) -> None:
+def write_results(rows: Rows, format: ResultFormat, out: TextIO, *, labels: Labels | None = None) -> None:
     """Write ``rows`` to ``out`` in ``format``."""
     out.write(format_results(rows, format, labels=labels))

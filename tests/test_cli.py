@@ -93,7 +93,8 @@ def test_check_reports_a_syntax_error_with_file_and_line(data_copy):
 def test_missing_data_folder_is_an_input_error(tmp_path):
     result = iokg("stats", "--data", str(tmp_path / "nowhere"))
     assert result.returncode == 2
-    assert "no document graphs found" in result.stderr
+    assert "no such folder" in result.stderr
+    assert not (tmp_path / "nowhere").exists()
     assert "Traceback" not in result.stderr
 
 

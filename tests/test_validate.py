@@ -170,10 +170,28 @@ def test_strict_turns_warnings_into_failure(tmp_path):
     lenient = iokg("validate", str(path))
     assert lenient.returncode == 0, lenient.stdout + lenient.stderr
     assert "Warning: No io:Attribution is about this operation" in lenient.stdout
-    assert "conforms: 0 violation(s), 2 warning(s)/info" in lenient.stdout
+    assert ("does not conform (sh:conforms false): 0 violation(s), 2 warning(s)/info; "
+            "iokg passes (exit 0): warnings and infos fail only with --strict") in lenient.stdout
     strict = iokg("validate", "--strict", str(path))
     assert strict.returncode == 1, strict.stdout + strict.stderr
-    assert strict.stdout == lenient.stdout
+    assert strict.stdout.splitlines()[:-1] == lenient.stdout.splitlines()[:-1]
+    assert strict.stdout.splitlines()[-1].endswith("iokg fails (exit 1): warnings and infos fail under --strict")
+
+
+def test_turtle_report_of_warnings_only_says_sh_conforms_false(tmp_path, existing):
+    """SHACL: sh:conforms is false whenever there is a result, whatever its severity; iokg's
+    own verdict (warnings pass without --strict) is stated beside it in the text report."""
+    from kg.validation import ReportFormat, format_report, validate
+
+    report = validate(write(tmp_path, "new-operation.ttl", WARNINGS_ONLY), against=existing)
+    assert report.conforms and report.results and not report.violations
+    graph = Graph().parse(data=format_report(report, ReportFormat.TURTLE), format="turtle")
+    root = graph.value(predicate=RDF.type, object=SH.ValidationReport)
+    assert graph.value(root, SH.conforms) == Literal(False)
+    assert len(list(graph.objects(root, SH.result))) == len(report.results)
+    as_json = json.loads(format_report(report, ReportFormat.JSON))
+    assert as_json["conforms"] is True and as_json["shacl_conforms"] is False
+    assert json.loads(format_report(report, ReportFormat.JSON, strict=True))["conforms"] is False
 
 
 def test_strict_add_refuses_a_warning_batch(tmp_path):

@@ -1,0 +1,217 @@
+"""Validating new assertions in the context of the graph (``iokg validate``, ``iokg add``),
+incrementally: only the nodes the assertions can affect, on the part of the graph those
+nodes can read, before and after, so that the cost follows the batch and not the graph."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.namespace import SH
+
+from kg.validation.base import Report, Result, Severity, label_of
+from kg.validation.batch import Batch, as_batch, locate, read_batch
+from kg.validation.engine import load_shapes, validate_graph
+from kg.validation.terms import dangling_results, term_results
+
+
+class View:
+    """Read-only lookups over the union of a dataset's graphs and extra graphs, through
+    their indexes: what incremental validation needs, without copying the graph."""
+
+    def __init__(self, graphs, *, namespaces=None):
+        self.graphs = []
+        for graph in graphs:
+            if isinstance(graph, Dataset):
+                self.graphs += list(graph.graphs())
+            else:
+                self.graphs.append(graph)
+        self.namespace_manager = namespaces or (self.graphs[0].namespace_manager if self.graphs else None)
+
+    def triples(self, pattern):
+        """Distinct triples matching ``pattern`` in any of the graphs."""
+        seen = set()
+        for graph in self.graphs:
+            for triple in graph.triples(pattern):
+                if triple not in seen:
+                    seen.add(triple)
+                    yield triple
+
+    def subjects(self, predicate=None, object=None):
+        """Distinct subjects of the triples with ``predicate`` and ``object``."""
+        seen = set()
+        for s, _, _ in self.triples((None, predicate, object)):
+            if s not in seen:
+                seen.add(s)
+                yield s
+
+    def objects(self, subject=None, predicate=None):
+        """Distinct objects of the triples with ``subject`` and ``predicate``."""
+        seen = set()
+        for _, _, o in self.triples((subject, predicate, None)):
+            if o not in seen:
+                seen.add(o)
+                yield o
+
+
+def inverse_predicates(shapes: Graph) -> set[URIRef]:
+    """Predicates the shapes follow backwards: ``sh:inversePath`` and ``^p`` in SPARQL."""
+    import re
+
+    found = {p for p in shapes.objects(None, SH.inversePath) if isinstance(p, URIRef)}
+    for text in shapes.objects(None, SH.select):
+        for prefixed in re.findall(r"\^\s*([A-Za-z][\w-]*:[\w-]+)", str(text)):
+            try:
+                found.add(shapes.namespace_manager.expand_curie(prefixed))
+            except ValueError:
+                pass
+    return found
+
+
+def affected_nodes(new: Graph, context: Graph, shapes: Graph) -> set:
+    """The focus nodes new assertions can affect: their subjects and objects, the nodes that
+    point at a changed subject, and the nodes that reach an object through an inverse path."""
+    subjects = set(new.subjects())
+    objects = {o for o in new.objects() if isinstance(o, (URIRef, BNode))}
+    inverse = inverse_predicates(shapes)
+    nodes = set(subjects) | objects
+    for node in subjects:
+        nodes.update(context.subjects(None, node))
+    for node in objects:
+        for predicate in inverse:
+            nodes.update(context.subjects(predicate, node))
+    return nodes
+
+
+def neighbourhood(graph: Graph, focus: Iterable, ontology: Graph, *, inverse: set | None = None, depth: int = 5) -> Graph:
+    """The part of ``graph`` that validating ``focus`` can read: the ontology, and every
+    triple reached from the focus nodes in ``depth`` hops, forwards along any predicate and
+    backwards along the ``inverse`` predicates the shapes follow backwards."""
+    from kg.namespaces import PREFIXES
+
+    inverse = inverse or set()
+    terms = set(ontology.subjects())
+    sub = Graph()
+    for prefix, namespace in PREFIXES.items():
+        sub.bind(prefix, namespace, override=True)
+    sub += ontology
+    frontier = {n for n in focus if n not in terms}
+    seen = set(frontier)
+    for _ in range(depth + 1):
+        following = set()
+        for node in frontier:
+            for triple in graph.triples((node, None, None)):
+                sub.add(triple)
+                following.add(triple[2])
+            for predicate in inverse:
+                for subject in graph.subjects(predicate, node):
+                    sub.add((subject, predicate, node))
+                    following.add(subject)
+        following = {n for n in following if isinstance(n, (URIRef, BNode)) and n not in seen and n not in terms}
+        seen |= following
+        frontier = following
+    return sub
+
+
+_BASELINES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _full_baseline(existing: Dataset, context: Graph, shapes: Graph) -> list[Result]:
+    """Full validation of the existing graph, remembered per dataset while it is unchanged."""
+    key = (len(context), id(shapes))
+    cached = _BASELINES.get(existing)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    results = validate_graph(context, shapes=shapes).results
+    _BASELINES[existing] = (key, results)
+    return results
+
+
+def _on(report: Report, focus: set) -> list[Result]:
+    return [r for r in report.results if r.terms and r.terms[0] in focus]
+
+
+def _key(result: Result) -> tuple:
+    return (result.severity, result.focus, result.path, result.value, result.message, result.shape)
+
+
+def validate(
+    data: "Batch | Graph | Dataset | Path | str | Sequence[Path | str]",
+    *,
+    against: Dataset | None = None,
+    format=None,
+    incremental: bool = True,
+    shapes: Graph | None = None,
+) -> Report:
+    """Validate new assertions together with the ontology and the existing graph.
+
+    ``data`` is a graph, or one or more RDF files (format from the extension, or
+    ``format``). ``against`` is the existing graph (default: ``kg.load()``). The report
+    lists only the problems the new assertions cause, each with the line of the input that
+    holds its focus node (``Result.location``). ``incremental`` validates only the nodes the
+    assertions can affect (same verdict as a full validation, in time that grows with the
+    batch, not the graph).
+    """
+    from kg.dataset import load, union
+    from kg.namespaces import ONTOLOGY
+
+    if isinstance(data, Batch):
+        batch = data
+    elif isinstance(data, (Graph, Dataset)):
+        batch = as_batch(data)
+    else:
+        files = [data] if isinstance(data, (str, Path)) else list(data)
+        batch = read_batch(files, format=format)
+    existing = against if against is not None else load()
+    ontology = existing.graph(URIRef(ONTOLOGY))
+    shapes = shapes if shapes is not None else load_shapes()
+    new = batch.graph
+    results = term_results(new, ontology) + dangling_results(new, View([existing, new]), ontology)
+    if incremental:
+        # Validate only the part of the graph the affected nodes can read, before and after
+        # the batch, and keep the results on affected nodes. Nothing here copies or scans
+        # the whole graph: lookups go through index views of the dataset. (The whole
+        # neighbourhood is validated rather than passing pySHACL's focus_nodes, which in
+        # pySHACL 0.40 also filters the value nodes of nested shapes: wrong results.)
+        context = View([existing])
+        combined = View([existing, new])
+        focus = affected_nodes(new, combined, shapes)
+        inverse = inverse_predicates(shapes)
+        after = _on(validate_graph(neighbourhood(combined, focus, ontology, inverse=inverse), shapes=shapes), focus)
+        before = _on(validate_graph(neighbourhood(context, focus, ontology, inverse=inverse), shapes=shapes), focus)
+    else:
+        context = union(existing)
+        combined = context + new
+        for prefix, namespace in context.namespaces():
+            combined.bind(prefix, namespace, override=True)
+        after = validate_graph(combined, shapes=shapes).results
+        before = _full_baseline(existing, context, shapes)
+    old = {_key(r) for r in before}
+    results += [r for r in after if _key(r) not in old]
+    labels = View([existing, new], namespaces=ontology.namespace_manager)
+    located = sorted({_with_location(batch, labels, r) for r in results})
+    conforms = not any(r.severity is Severity.VIOLATION for r in located)
+    return Report(conforms=conforms, results=sorted(located))
+
+
+def _with_location(batch: Batch, graph: Graph, result: Result) -> Result:
+    focus = _expand(graph, result.focus)
+    where = locate(batch, focus) if focus is not None else ""
+    if not where and result.value:
+        where = locate(batch, _expand(graph, result.value))
+    label = result.label or (label_of(graph, focus) if focus is not None else "")
+    return replace(result, location=where, label=label)
+
+
+def _expand(graph: Graph, text: str):
+    if not text or text.startswith('"') or text.startswith("_:"):
+        return None
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    try:
+        return graph.namespace_manager.expand_curie(text)
+    except (ValueError, TypeError):
+        return None
