@@ -83,7 +83,7 @@ def build_store(nquads: bytes | Path):
     return store, triples
 
 
-def time_queries(store, names, *, repeat: int = 3, budget: float = 120.0) -> dict[str, tuple[float, int]]:
+def time_queries(store, names, *, repeat: int = 3, budget: float = 120.0, progress: bool = False) -> dict[str, tuple[float, int]]:
     """The median seconds and row count of each named query on ``store``. A query slower
     than ``budget`` seconds on its first run is not repeated."""
     from kg.queries import Engine, query
@@ -98,10 +98,13 @@ def time_queries(store, names, *, repeat: int = 3, budget: float = 120.0) -> dic
             if times[0] > budget:
                 break
         found[name] = (statistics.median(times), rows)
+        if progress:
+            print(f"{name}: {found[name][0]:.3f} s, {rows} rows", file=sys.stderr, flush=True)
     return found
 
 
-def measure(*, sizes=(100_000, 1_000_000), files=None, names=None, seed: int = 1, repeat: int = 3) -> list[QueryTiming]:
+def measure(*, sizes=(100_000, 1_000_000), files=None, names=None, seed: int = 1, repeat: int = 3,
+            progress: bool = False) -> list[QueryTiming]:
     """Time every named query (or ``names``) at each size; return one ``QueryTiming`` each."""
     from kg.queries import named_queries
 
@@ -114,7 +117,9 @@ def measure(*, sizes=(100_000, 1_000_000), files=None, names=None, seed: int = 1
         else:
             data = _synthetic().generate(triples=source, seed=seed).serialize(format="nquads", encoding="utf-8")
         store, triples = build_store(data)
-        for name, (seconds, rows) in time_queries(store, names, repeat=repeat).items():
+        if progress:
+            print(f"{triples:,} triples", file=sys.stderr, flush=True)
+        for name, (seconds, rows) in time_queries(store, names, repeat=repeat, progress=progress).items():
             timings[name].seconds[triples] = seconds
             timings[name].rows[triples] = rows
         del store
@@ -143,7 +148,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="runs per query and size; the median is shown")
     args = parser.parse_args(argv)
-    timings = measure(sizes=args.sizes, files=args.files, names=args.names, seed=args.seed, repeat=args.repeat)
+    timings = measure(sizes=args.sizes, files=args.files, names=args.names, seed=args.seed, repeat=args.repeat,
+                      progress=True)
     print(table(timings))
     worst = max((t.exponent for t in timings if t.exponent is not None), default=None)
     if worst is not None:
