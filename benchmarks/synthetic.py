@@ -1,4 +1,5 @@
-"""A deterministic synthetic influence-operations graph, shaped like the curated one.
+"""A deterministic synthetic influence-operations graph, shaped like the curated one, and
+synthetic archive files (users and tweets CSV in the platforms' column layout).
 
 Same classes and properties as ``kg/data/documents/*.ttl``: source documents, operations
 with sponsors, platforms, targets, narratives and techniques, attributions, takedowns and
@@ -6,12 +7,21 @@ reported figures with qualifiers, roles and evidence quotes. The same seed and s
 give the same graph (no clock, no global random state).
 
     python benchmarks/synthetic.py --triples 100000 --seed 1 -o /tmp/synthetic.nq
+    python benchmarks/synthetic.py --triples 100000 --data /tmp/data     # a --data folder for the CLI
+    python benchmarks/synthetic.py --accounts 100000 --tweets 1000000 --archive /tmp/archive
+
+The archive files are made up (hashed-looking ids from the seed, no real account or
+post); their columns are those of ``kg.archives.layout``.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import gzip
+import hashlib
 import random
+import shutil
 import sys
 from pathlib import Path
 
@@ -22,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.namespaces import (  # noqa: E402
-    ACTOR, CLAIM, COUNTRY, DISARM, DOCUMENT, FIGURE, IO, NARRATIVE, OPERATION, PLATFORM, RESPONSE, TARGET,
+    PREFIXES, ACTOR, CLAIM, COUNTRY, DISARM, DOCUMENT, FIGURE, IO, NARRATIVE, OPERATION, PLATFORM, RESPONSE, TARGET,
 )
 
 PLATFORMS = ["facebook", "instagram", "twitter", "youtube", "tiktok", "reddit", "pinterest", "medium", "quora"]
@@ -144,15 +154,142 @@ def generate(*, triples: int, seed: int = 1) -> Dataset:
     return Generator(seed=seed).generate(triples=triples)
 
 
+# Archive files ---------------------------------------------------------------------
+
+LOCATIONS = ["", "", "Beijing", "Hong Kong", "New York", "London", "Москва", "İstanbul", "Earth", "🌏"]
+ACCOUNT_LANGUAGES = ["en", "zh-cn", "ru", "tr", "es", "en-gb", "ar"]
+TWEET_LANGUAGES = ["en", "zh", "ru", "tr", "und", "es", "ja"]
+CLIENTS = ["Twitter Web Client", "Twitter for Android", "Twitter for iPhone", "TweetDeck", "Hootsuite"]
+HASHTAGS = ["HongKong", "COVID19", "Taiwan", "Xinjiang", "GuoWengui", "BLM", "香港"]
+USERS_HEADER = ["userid", "user_display_name", "user_screen_name", "user_reported_location",
+                "user_profile_description", "user_profile_url", "follower_count", "following_count",
+                "account_creation_date", "account_language"]
+TWEETS_HEADER = ["tweetid", "userid", "user_display_name", "user_screen_name", "user_reported_location",
+                 "user_profile_description", "user_profile_url", "follower_count", "following_count",
+                 "account_creation_date", "account_language", "tweet_language", "tweet_text", "tweet_time",
+                 "tweet_client_name", "in_reply_to_userid", "in_reply_to_tweetid", "quoted_tweet_tweetid",
+                 "is_retweet", "retweet_userid", "retweet_tweetid", "latitude", "longitude", "quote_count",
+                 "reply_count", "like_count", "retweet_count", "hashtags", "urls", "user_mentions", "poll_choices"]
+
+
+def user_id(seed: int, index: int) -> str:
+    """A made-up hashed user id (64 hexadecimal digits), or a numeric one for every tenth."""
+    if index % 10 == 0:
+        return str(1_000_000 + index)
+    return hashlib.sha256(f"iokg-synthetic-{seed}-{index}".encode()).hexdigest()
+
+
+def _open(path: Path):
+    if path.suffix == ".gz":
+        return gzip.open(path, "wt", encoding="utf-8", newline="", compresslevel=1)
+    return open(path, "w", encoding="utf-8", newline="")
+
+
+def write_users(path: Path, *, rows: int, seed: int = 1) -> None:
+    """A users file of ``rows`` made-up accounts; creation dates come in bursts (many
+    accounts on a few days), as in the real archives."""
+    r = random.Random(seed)
+    with _open(Path(path)) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(USERS_HEADER)
+        for i in range(rows):
+            uid = user_id(seed, i)
+            hashed = len(uid) == 64
+            if r.random() < 0.4:
+                day = f"2019-08-{r.randint(1, 3):02d}"  # a burst
+            else:
+                day = f"{r.randint(2009, 2020)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
+            writer.writerow([
+                uid, uid if hashed else f"User {i}", uid if hashed else f"user_{i}", r.choice(LOCATIONS),
+                r.choice(["", "Patriot. Truth.", "新闻 and views", 'a "quoted" bio, with a comma',
+                          "two\nlines"]),
+                "" if r.random() < 0.7 else f"https://t.co/{i:x}", r.randint(0, 5000), r.randint(0, 2000), day,
+                r.choice(ACCOUNT_LANGUAGES),
+            ])
+
+
+def write_tweets(path: Path, *, rows: int, accounts: int, seed: int = 1) -> None:
+    """A tweets file of ``rows`` made-up posts by the ``accounts`` accounts of
+    :func:`write_users` (same seed): replies, retweets, quotes, hashtags, links, mentions."""
+    r = random.Random(seed + 1)
+    with _open(Path(path)) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(TWEETS_HEADER)
+        for i in range(rows):
+            tweet = 1_100_000_000_000_000_000 + i * 7919
+            author = user_id(seed, r.randrange(accounts))
+            retweet = r.random() < 0.4
+            reply = not retweet and r.random() < 0.2
+            quoted = not retweet and r.random() < 0.05
+            original = 1_000_000_000_000_000_000 + r.randrange(max(1, rows // 4)) * 104729
+            original_author = user_id(seed, r.randrange(accounts)) if r.random() < 0.7 else ""
+            tags = r.sample(HASHTAGS, r.randint(0, 2))
+            geo = r.random() < 0.01
+            writer.writerow([
+                tweet, author, author, author, "", "", "", "", "", "", "",
+                r.choice(TWEET_LANGUAGES), f"synthetic post {i} #{' #'.join(tags)}" if tags else f"synthetic post {i}",
+                f"2019-{r.randint(1, 12):02d}-{r.randint(1, 28):02d} {r.randint(0, 23):02d}:{r.randint(0, 59):02d}",
+                r.choice(CLIENTS),
+                original_author if reply else "", original if reply else "",
+                original + 1 if quoted else "",
+                "true" if retweet else "false",
+                original_author if retweet else "", original if retweet else "",
+                f"{r.uniform(-60, 60):.4f}" if geo else "absent", f"{r.uniform(-170, 170):.4f}" if geo else "absent",
+                r.randint(0, 5), r.randint(0, 20), r.randint(0, 200), 0 if retweet else r.randint(0, 500),
+                "[" + ", ".join(tags) + "]" if tags else "",
+                f"[https://example.org/{i % 997}]" if r.random() < 0.2 else "",
+                "[" + user_id(seed, r.randrange(accounts)) + "]" if r.random() < 0.1 else "",
+                "",
+            ])
+
+
+def write_data_folder(directory: Path, *, triples: int, seed: int = 1) -> int:
+    """A data folder in the layout ``iokg --data DIR`` reads: iokg's own reference,
+    curation and DISARM graphs, and the synthetic documents as ``documents/*.ttl`` (one
+    file per document graph). Returns the number of synthetic triples."""
+    directory = Path(directory)
+    (directory / "documents").mkdir(parents=True, exist_ok=True)
+    for name in ("reference.ttl", "curation.ttl", "disarm.ttl"):
+        shutil.copyfile(ROOT / "kg" / "data" / name, directory / name)
+    dataset = generate(triples=triples, seed=seed)
+    count = 0
+    for graph in dataset.graphs():
+        if not len(graph):
+            continue
+        name = str(graph.identifier)[len(str(DOCUMENT)):]
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True)
+        graph.serialize(directory / "documents" / f"{name}.ttl", format="turtle")
+        count += len(graph)
+    return count
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("-o", "--output", type=Path, required=True, help="N-Quads file to write")
+    parser.add_argument("-o", "--output", type=Path, help="N-Quads file to write")
+    parser.add_argument("--data", type=Path, metavar="DIR", help="write a data folder for iokg --data DIR")
+    parser.add_argument("--archive", type=Path, metavar="DIR", help="write users.csv.gz and tweets.csv.gz here")
+    parser.add_argument("--accounts", type=int, default=10_000, help="rows of the users file (with --archive)")
+    parser.add_argument("--tweets", type=int, default=0, help="rows of the tweets file (with --archive)")
     args = parser.parse_args(argv)
-    dataset = generate(triples=args.triples, seed=args.seed)
-    args.output.write_bytes(dataset.serialize(format="nquads", encoding="utf-8"))
-    print(f"{sum(1 for _ in dataset.quads())} quads written to {args.output}")
+    if not (args.output or args.data or args.archive):
+        parser.error("give -o FILE, --data DIR or --archive DIR")
+    if args.output:
+        dataset = generate(triples=args.triples, seed=args.seed)
+        args.output.write_bytes(dataset.serialize(format="nquads", encoding="utf-8"))
+        print(f"{sum(1 for _ in dataset.quads())} quads written to {args.output}")
+    if args.data:
+        count = write_data_folder(args.data, triples=args.triples, seed=args.seed)
+        print(f"{count} synthetic triples written to {args.data}/documents")
+    if args.archive:
+        args.archive.mkdir(parents=True, exist_ok=True)
+        write_users(args.archive / "users.csv.gz", rows=args.accounts, seed=args.seed)
+        print(f"{args.accounts} accounts written to {args.archive / 'users.csv.gz'}")
+        if args.tweets:
+            write_tweets(args.archive / "tweets.csv.gz", rows=args.tweets, accounts=args.accounts, seed=args.seed)
+            print(f"{args.tweets} tweets written to {args.archive / 'tweets.csv.gz'}")
     return 0
 
 

@@ -11,10 +11,13 @@ The library in one screen::
     result = kg.add(["new-incident.ttl"])               # validate, then write atomically
     data = kg.export(dataset, format="trig")            # deterministic bytes
     counts = kg.stats(dataset)
+    result = kg.push(endpoint="http://localhost:7878/query")   # every named graph, by GSP PUT
+    result = kg.import_accounts("users.csv.gz", operation="op:china-2020")   # an archive's accounts
+    result = kg.import_tweets("tweets.csv.gz")          # its posts, one named graph per file
 
 The functions are verbs; the modules that hold them are nouns (``kg.dataset``,
 ``kg.checks``, ``kg.queries``, ``kg.validation``, ``kg.curation``, ``kg.exports``,
-``kg.counts``), so both stay reachable.
+``kg.counts``, ``kg.publication``, ``kg.archives``), so both stay reachable.
 """
 
 import importlib
@@ -26,14 +29,18 @@ _FUNCTIONS = {
     "add": "kg.curation",
     "check": "kg.checks",
     "export": "kg.exports",
+    "import_accounts": "kg.archives",
+    "import_tweets": "kg.archives",
     "load": "kg.dataset",
     "open_store": "kg.store",
+    "push": "kg.publication",
     "query": "kg.queries",
     "stats": "kg.counts",
     "validate": "kg.validation",
 }
 
-__all__ = ["add", "check", "export", "load", "open_store", "query", "stats", "validate"]
+__all__ = ["add", "check", "export", "import_accounts", "import_tweets", "load", "open_store", "push", "query",
+           "stats", "validate"]
 __version__ = "0.1.0"
 
 

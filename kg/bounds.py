@@ -28,7 +28,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeVar
 
-from kg.errors import LimitError, UsageError
+from kg.errors import IokgError, LimitError, UsageError
 
 #: Seconds a query of the ``iokg`` command may run before it is stopped (``--timeout``).
 DEFAULT_TIMEOUT = 300.0
@@ -52,7 +52,7 @@ class Limits:
     #: Characters all XML entity references of an RDF/XML file may expand to.
     entity_expansion: int = 1 << 20
     #: Triples of one batch validated incrementally (`validate`, `add`).
-    triples: int = 2_500_000
+    triples: int = 50_000
     #: Bytes of address space a query may use (None: unbounded); applies with ``--timeout``.
     memory: int | None = None
 
@@ -220,6 +220,10 @@ def _memory_message(memory: int | None) -> str:
     return f"ran out of memory (bound: memory {size}; --limit memory=N raises it)"
 
 
+class EngineCrash(IokgError):
+    """The child process running a query died without an answer (a crash of the engine)."""
+
+
 def _died(status: int, memory: int | None) -> Exception:
     if os.WIFSIGNALED(status):
         how = f"was killed by signal {os.WTERMSIG(status)}"
@@ -227,4 +231,4 @@ def _died(status: int, memory: int | None) -> Exception:
         how = f"exited with status {os.WEXITSTATUS(status)}"
     if memory is not None:
         return LimitError(f"the query engine {how}; it probably {_memory_message(memory)}")
-    return RuntimeError(f"the query engine {how} without an answer")
+    return EngineCrash(f"the query engine {how} without an answer; the query is beyond what it can evaluate")

@@ -173,6 +173,38 @@ def _parser() -> argparse.ArgumentParser:
     sub.set_defaults(run=_export)
 
     sub = commands.add_parser(
+        "import", help="import a platform's archive file (accounts or tweets CSV) into a named graph of its own",
+        description="Import the users file or the tweets file of a platform's information-operation archive "
+                    "(CSV in the column layout of Twitter's hashed releases; .csv, .csv.gz or .zip). Every row is "
+                    "checked against the shapes first; a bad row is reported with its file and line, and then "
+                    "nothing is written unless --skip-bad. The graph is written to DATA/archives/NAME.nt "
+                    "(N-Triples, graph archive:NAME) atomically under the data folder's lock.",
+        epilog=EXIT_CODES.replace("the graph or the input does not conform", "bad rows; nothing was imported"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    kinds = sub.add_subparsers(dest="kind", metavar="KIND")
+    kinds.required = True
+    archive = argparse.ArgumentParser(add_help=False)
+    archive.add_argument("file", type=Path, metavar="FILE.csv", help="the archive file (.csv, .csv.gz or .zip)")
+    archive.add_argument("--platform", default="platform:twitter", metavar="IRI",
+                         help="the platform of the archive (default: platform:twitter)")
+    archive.add_argument("--document", metavar="IRI", help="the source document that published the archive (io:reportedIn)")
+    archive.add_argument("--as", dest="name", metavar="NAME", help="the graph's name (default: the file name without .csv/.gz/.zip)")
+    archive.add_argument("--replace", action="store_true", help="replace the graph if it exists")
+    archive.add_argument("--skip-bad", action="store_true", help="import the good rows and skip (and report) the bad ones")
+    progress = archive.add_mutually_exclusive_group()
+    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
+                          help="show a progress bar (default: only on a terminal)")
+    progress.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
+    accounts = kinds.add_parser("accounts", parents=[data, archive], help="the users file: one account per row",
+                                epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    accounts.add_argument("--operation", required=True, metavar="IRI", help="the operation the accounts belong to (op:…)")
+    accounts.set_defaults(run=_import)
+    tweets = kinds.add_parser("tweets", parents=[data, archive], help="the tweets file: one post per row",
+                              epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    tweets.set_defaults(run=_import, operation=None)
+
+    sub = commands.add_parser(
         "plot", parents=[stored], help="draw the timeline of policy responses or the network of operations as SVG",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -209,6 +241,20 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--allow-update", action="store_true",
                      help="accept SPARQL Update with the bearer token in IOKG_UPDATE_TOKEN, validated like 'iokg add'")
     sub.set_defaults(run=_serve)
+
+    sub = commands.add_parser(
+        "push", parents=[data],
+        help="write every named graph to a remote SPARQL 1.1 store (Graph Store Protocol PUT)",
+        description="Write the ontology, reference, curation, DISARM, provenance and document graphs to a "
+                    "SPARQL 1.1 store as named graphs (HTTP PUT: a second push leaves the same state). "
+                    "Credentials from IOKG_ENDPOINT_TOKEN or IOKG_ENDPOINT_USER/IOKG_ENDPOINT_PASSWORD.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("--endpoint", required=True, metavar="URL",
+                     help="the store's SPARQL query URL (Oxigraph: http://host:7878/query; Fuseki: http://host:3030/ds/sparql)")
+    sub.add_argument("--graph-store", metavar="URL",
+                     help="its Graph Store Protocol URL (default: derived from --endpoint: …/store or …/data)")
+    sub.set_defaults(run=_push)
 
     sub = commands.add_parser("docs", help="write HTML documentation of the ontology and the shapes")
     sub.add_argument("-o", "--output", type=Path, metavar="DIR", required=True, help="folder to write the HTML pages to")
@@ -285,11 +331,11 @@ def _check(args) -> int:
 def _print_stats(result) -> None:
     print(f"{result.triples} triples (all graphs)")
     print("\ntriples per named graph:")
-    width = max(map(len, result.graphs))
+    width = max(map(len, result.graphs), default=0)
     for name, count in result.graphs.items():
         print(f"  {name:<{width}}  {count:>6}")
     print("\ninstances per class (data graphs):")
-    width = max(map(len, result.classes))
+    width = max(map(len, result.classes), default=0)
     for name, count in result.classes.items():
         print(f"  {name:<{width}}  {count:>6}")
     print("\nper source language:")
@@ -468,6 +514,29 @@ def _export(args) -> int:
     return ExitCode.OK
 
 
+def _import(args) -> int:
+    from kg.archives import import_archive
+
+    result = import_archive(args.kind, args.file, operation=args.operation, platform=args.platform,
+                            document=args.document, data_dir=args.data, name=args.name, skip_bad=args.skip_bad,
+                            replace=args.replace, progress=args.progress)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if result.bad > len(result.problems):
+        print(f"... and {result.bad - len(result.problems)} more bad row(s)", file=sys.stderr)
+    if result.ignored_columns:
+        print(f"iokg: ignored column(s) not in the {result.kind.value} layout: {', '.join(result.ignored_columns)}",
+              file=sys.stderr)
+    if result.path is None:
+        why = f"{result.bad} bad row(s) of {result.rows}" if result.bad else "no rows"
+        print(f"nothing imported: {why}" + (" (--skip-bad imports the others)" if result.bad else ""), file=sys.stderr)
+        return ExitCode.VIOLATIONS if result.bad else ExitCode.ERROR
+    print(f"imported {result.imported} of {result.rows} row(s) ({result.triples} triples, "
+          f"{result.rate:,.0f} rows/s) into <{result.graph}>: {result.path}"
+          + (f"; {result.bad} bad row(s) skipped" if result.bad else ""))
+    return ExitCode.OK
+
+
 def _pictures() -> list[str]:
     from kg.pictures import Picture
 
@@ -512,6 +581,18 @@ def _serve(args) -> int:
         settings = replace(settings, max_concurrent=args.max_concurrent)
     print(f"iokg: serving on http://{args.host}:{args.port}/ (SPARQL at /sparql; Ctrl-C stops)", file=sys.stderr)
     serve(settings)
+    return ExitCode.OK
+
+
+def _push(args) -> int:
+    from kg.publication import push
+
+    result = push(endpoint=args.endpoint, graph_store=args.graph_store, data_dir=args.data)
+    for pushed in result.pushed:
+        print(f"{pushed.triples:>7}  <{pushed.graph}>")
+    total = sum(p.triples for p in result.pushed)
+    how = "the default graph set to their merge" if result.merged_default else "the store serves their union"
+    print(f"pushed {len(result.pushed)} graph(s), {total} triple(s) to {result.endpoint}; {how}")
     return ExitCode.OK
 
 

@@ -12,7 +12,7 @@ from rdflib.namespace import PROV
 
 from kg import paths
 from kg.errors import InputError
-from kg.namespaces import DOCUMENT, GRAPH, IO, ONTOLOGY, PREFIXES
+from kg.namespaces import ARCHIVE, DOCUMENT, GRAPH, IO, ONTOLOGY, PREFIXES
 from kg.parsing import parse_file
 
 
@@ -22,7 +22,12 @@ class Source:
 
     path: Path
     graph: URIRef
-    kind: str  # "ontology", "reference", "curation", "disarm", "document", or another data file
+    kind: str  # "ontology", "reference", "curation", "disarm", "document", "archive", or another data file
+
+    @property
+    def format(self) -> str:
+        """The file's RDF format (rdflib's name): Turtle, or N-Triples for archives."""
+        return "nt" if self.path.suffix == ".nt" else "turtle"
 
 
 def sources(*, data_dir: Path | None = None, ontology: bool = True) -> Iterator[Source]:
@@ -35,6 +40,9 @@ def sources(*, data_dir: Path | None = None, ontology: bool = True) -> Iterator[
         yield Source(path, GRAPH[path.stem], path.stem)
     for path in sorted((data_dir / "documents").glob("*.ttl")):
         yield Source(path, DOCUMENT[path.stem], "document")
+    # Imported archives (kg.archives): account-level data, one N-Triples file per graph.
+    for path in sorted((data_dir / "archives").glob("*.nt")):
+        yield Source(path, ARCHIVE[path.stem], "archive")
 
 
 def source_of(path: Path, *, data_dir: Path | None = None) -> Source:
@@ -58,7 +66,7 @@ def load(*, data_dir: Path | None = None, ontology: bool = True) -> Dataset:
     for source in sources(data_dir=data_dir, ontology=ontology):
         found = found or source.kind == "document"
         graph = dataset.graph(source.graph)
-        graph += parse_file(source.path, format="turtle")
+        graph += parse_file(source.path, format=source.format)
     if not found:
         raise InputError("no document graphs found", path=(data_dir or paths.DATA_DIR) / "documents")
     add_provenance(dataset)

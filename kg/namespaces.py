@@ -24,6 +24,12 @@ COUNTRY = Namespace(BASE + "country/")
 TECHNIQUE = Namespace(BASE + "technique/")
 DISARM = Namespace(BASE + "disarm/")
 GRAPH = Namespace(BASE + "graph/")
+#: Accounts of the platforms' archives: ``account/<platform>/<user id as published>``.
+ACCOUNT = Namespace(BASE + "account/")
+#: Posts of the platforms' archives: ``post/<platform>/<post id>``.
+POST = Namespace(BASE + "post/")
+#: Named graphs of imported archive files: ``archive/<name>`` (kg/data/archives/<name>.nt).
+ARCHIVE = Namespace(BASE + "archive/")
 SHAPE = Namespace(BASE + "shapes#")
 #: The IRI of iokg's JSON-LD context (served from ``kg/data/context.jsonld``, never fetched).
 CONTEXT_IRI = BASE + "context.jsonld"
@@ -32,6 +38,8 @@ SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
+#: SIOC core: accounts and posts of online communities.
+SIOC = Namespace("http://rdfs.org/sioc/ns#")
 
 #: Prefixes bound on every graph iokg writes, so output is stable and readable.
 PREFIXES = {
@@ -49,11 +57,15 @@ PREFIXES = {
     "tech": TECHNIQUE,
     "disarm": DISARM,
     "graph": GRAPH,
+    "account": ACCOUNT,
+    "post": POST,
+    "archive": ARCHIVE,
     "iosh": SHAPE,
     "schema": SCHEMA,
     "wd": WD,
     "void": VOID,
     "dcat": DCAT,
+    "sioc": SIOC,
     "dcterms": DCTERMS,
     "owl": OWL,
     "prov": PROV,

@@ -27,7 +27,7 @@ from kg import bounds, policy
 from kg.errors import InputError, LimitError, PolicyError
 from kg.namespaces import CONTEXT_IRI
 
-_LINE = re.compile(r"line (\d+)")
+_LINE = re.compile(r"line (\d+)|^<[^>]*>:(\d+):(\d+):")
 
 
 class _QuietIllTyped(logging.Filter):
@@ -40,6 +40,40 @@ class _QuietIllTyped(logging.Filter):
 
 
 logging.getLogger("rdflib.term").addFilter(_QuietIllTyped())
+
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def _strict(pattern: re.Pattern, convert, name: str):
+    def parse(lexical: str):
+        if not pattern.fullmatch(lexical):
+            raise ValueError(f"{lexical!r} is not in the lexical space of xsd:{name}")
+        return convert(lexical)
+
+    return parse
+
+
+def _strict_numbers() -> None:
+    """Make rdflib read xsd:decimal and the xsd:integer types by their XSD grammar
+    (XML Schema 1.1 Part 2, 3.3.3 and 3.4.13). Python's ``Decimal`` and ``int`` also take
+    "NaN", "Infinity", "1e5" and "1_000", which rdflib then treats as valid values; a
+    "NaN"^^xsd:decimal made every comparison of SHACL's sh:minInclusive raise. Read by the
+    grammar, such a literal is ill-typed and the shapes report it as any other."""
+    from decimal import Decimal
+
+    import rdflib.term
+    from rdflib.namespace import XSD
+
+    # rdflib.term.bind() would also add Python-to-XSD rules; only the reading side changes.
+    mapping = rdflib.term._toPythonMapping
+    mapping[XSD.decimal] = _strict(_DECIMAL, Decimal, "decimal")
+    for datatype, python in list(mapping.items()):
+        if python is int and str(datatype).startswith(str(XSD)):
+            mapping[datatype] = _strict(_INTEGER, int, str(datatype).removeprefix(str(XSD)))
+
+
+_strict_numbers()
 
 
 class InputFormat(str, Enum):
@@ -88,6 +122,11 @@ def read_text(path: Path) -> str:
     """The text of ``path``: a regular file within the file-size bound, UTF-8 (a byte order
     mark is dropped). Raises :class:`InputError` (not found, a folder, not UTF-8),
     :class:`PolicyError` (a FIFO or device) or :class:`LimitError` (too large)."""
+    return _read(path)[1]
+
+
+def _read(path: Path) -> tuple[bytes, str]:
+    """The bytes (without a byte order mark) and the text of ``path``, as :func:`read_text`."""
     path = Path(path)
     info = policy.check_readable(path)
     if path.is_dir():
@@ -99,8 +138,9 @@ def read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as error:
         raise InputError(error.strerror or str(error), path=path) from None
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
-        return raw.decode("utf-8-sig")
+        return raw, raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
@@ -234,16 +274,18 @@ def _check_terms(quad, limit: bounds.Limits, text: str, path: Path) -> None:
 
 
 def _long_line(text: str, length: int) -> bool:
-    """Whether any line of ``text`` is longer than ``length`` characters (a fast regex)."""
-    return re.search(r"[^\n]{%d}" % (length + 1), text) is not None
+    """Whether any line of ``text`` is longer than ``length`` characters (a regex anchored at
+    line starts, so each line is scanned once)."""
+    return re.search(r"(?m)^[^\n]{%d}" % (length + 1), text) is not None
 
 
 # Syntax, with positions from Oxigraph's parser ----------------------------------------------
 
 
-def _check_syntax(text: str, format: InputFormat, path: Path, *, triples: bool = False) -> int:
-    """Check the syntax of ``text`` with Oxigraph's streaming parser (exact positions) and the
-    literal, IRI and (with ``triples``) batch-size bounds; return the number of quads."""
+def _check_syntax(text: str, format: InputFormat, path: Path, *, triples: bool = False, raw: bytes | None = None) -> int:
+    """Check the syntax of ``text`` (``raw``: its UTF-8 bytes, when at hand) with Oxigraph's
+    streaming parser (exact positions) and the literal, IRI and (with ``triples``) batch-size
+    bounds; return the number of quads."""
     import pyoxigraph
 
     if format.oxigraph is None:
@@ -254,15 +296,13 @@ def _check_syntax(text: str, format: InputFormat, path: Path, *, triples: bool =
         terms = '"""' in text or "'''" in text
     count = 0
     try:
-        for quad in pyoxigraph.parse(text.encode("utf-8"), format=format.oxigraph, base_iri=path.resolve().as_uri()):
+        data = raw if raw is not None else text.encode("utf-8")
+        for quad in pyoxigraph.parse(data, format=format.oxigraph, base_iri=path.resolve().as_uri()):
             count += 1
             if terms:
                 _check_terms(quad, limit, text, path)
             if triples and count > limit.triples:
-                raise LimitError(
-                    f"more than {limit.triples} triples: too large to validate as one batch {limit.hint('triples')}; "
-                    "split it into smaller files (iokg validate A.nt B.nt … takes them together), or load it into "
-                    "a copy of the data folder and run 'iokg check --data COPY'", path=path)
+                raise LimitError(_too_many(limit), path=path)
     except SyntaxError as error:
         line, column = error.lineno, error.offset
         if line is None and format is InputFormat.RDFXML:
@@ -279,6 +319,33 @@ def _check_syntax(text: str, format: InputFormat, path: Path, *, triples: bool =
     return count
 
 
+def _check_size(path: Path, format: InputFormat) -> None:
+    """Refuse a batch of more triples than the bound up front: count them with Oxigraph's
+    streaming parser straight from the file, stopping one past the bound, before the file is
+    read into memory. Syntax errors are left to the full check."""
+    import pyoxigraph
+
+    if format.oxigraph is None:
+        return
+    limit = bounds.limits()
+    if path.stat().st_size <= limit.triples * 40:  # no triple is written in under 40 bytes... nearly
+        return
+    count = 0
+    try:
+        for _ in pyoxigraph.parse(path=str(path), format=format.oxigraph, base_iri=path.resolve().as_uri()):
+            count += 1
+            if count > limit.triples:
+                raise LimitError(_too_many(limit), path=path)
+    except (SyntaxError, MemoryError, OSError):
+        return
+
+
+def _too_many(limit: bounds.Limits) -> str:
+    return (f"more than {limit.triples} triples: too large to validate incrementally in one file "
+            f"{limit.hint('triples')}; split it into files of at most {limit.triples} triples and 'iokg add' them "
+            "one after another (each is validated against the graph and the parts added before it)")
+
+
 def _xml_position(text: str) -> tuple[int | None, int | None]:
     """Line and column (1-based) of the first XML well-formedness error, from expat (Oxigraph's
     RDF/XML parser does not report positions). Entities are checked before this."""
@@ -292,17 +359,18 @@ def _xml_position(text: str) -> tuple[int | None, int | None]:
     return None, None
 
 
-def _check_text(text: str, format: InputFormat, path: Path, *, triples: bool = False) -> None:
+def _check_text(text: str, format: InputFormat, path: Path, *, triples: bool = False, raw: bytes | None = None) -> None:
     """Every bound and the syntax of ``text``, before rdflib parses it."""
     if format is InputFormat.RDFXML:
         _check_entities(text, path)
     _check_nesting(text, format, path)
-    _check_syntax(text, format, path, triples=triples)
+    _check_syntax(text, format, path, triples=triples, raw=raw)
 
 
 def _rdflib_error(error: Exception, text: str, format: InputFormat, path: Path) -> InputError:
     line, column = _position(error, text)
     why = getattr(error, "_why", None) or (str(error).strip().splitlines() or [type(error).__name__])[-1]
+    why = re.sub(r"^<[^>]*>:\d+:\d+: ", "", why)
     return InputError(f"invalid {format.name.lower()}: {why}", path=path, line=line, column=column)
 
 
@@ -312,6 +380,8 @@ def _position(error: Exception, text: str) -> tuple[int | None, int | None]:
     if isinstance(offset, int) and 0 <= offset <= len(text):
         return _line_at(text, offset)
     match = _LINE.search(str(error))
+    if match and match.group(2):  # xml.sax: "<unknown>:LINE:COLUMN: message", column 0-based
+        return int(match.group(2)), int(match.group(3)) + 1
     return (int(match.group(1)) if match else None), None
 
 
@@ -364,7 +434,9 @@ def _jsonld_quads(text: str, path: Path) -> tuple[str, dict[str, str]]:
     except json.JSONDecodeError as error:
         hint = " (the file ends before the JSON does: is it truncated?)" if error.pos >= len(text.rstrip()) else ""
         raise InputError(f"invalid JSON: {error.msg}{hint}", path=path, line=error.lineno, column=error.colno) from None
-    loader = policy.document_loader(contexts=policy.allowed_contexts())
+    if not isinstance(document, (dict, list)):
+        raise InputError(f"a JSON-LD document is a JSON object or array, not a {type(document).__name__}", path=path)
+    loader = policy.document_loader(contexts=policy.allowed_contexts(), base=path.resolve().as_uri())
     try:
         quads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": loader,
                                          "base": path.resolve().as_uri()})
@@ -426,17 +498,21 @@ def read_input(path: Path, *, format: InputFormat | str | None = None) -> tuple[
     said up front, before validation starts).
     """
     path = Path(path)
+    if policy.check_readable(path) and path.is_dir():
+        raise InputError("is a directory, not a file", path=path)
     fmt = InputFormat(format) if isinstance(format, InputFormat) else (
         InputFormat.from_name(format) if format else guess_format(path)
     )
-    text = read_text(path)
+    _check_size(path, fmt)
+    raw, text = _read(path)
     data, data_format, prefixes = text, fmt, {}
     if fmt is InputFormat.JSONLD:
         data, prefixes = _jsonld_quads(text, path)
         data_format = InputFormat.NQUADS
         _check_syntax(data, data_format, path, triples=True)
     else:
-        _check_text(text, fmt, path, triples=True)
+        _check_text(text, fmt, path, triples=True, raw=raw)
+    del raw
     dataset = Dataset()
     for prefix, namespace in prefixes.items():
         dataset.bind(prefix, namespace)

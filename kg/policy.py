@@ -28,7 +28,7 @@ from pathlib import Path
 from rdflib import URIRef, Variable
 
 from kg import paths
-from kg.errors import InputError, PolicyError
+from kg.errors import InputError, LimitError, PolicyError
 from kg.namespaces import CONTEXT_IRI, PREFIXES
 
 REMOTE_HINT = "--allow-remote permits it"
@@ -41,9 +41,12 @@ def guard_query(text: str, *, graphs: Collection[str] = (), allow_remote: bool =
     """Refuse SPARQL ``text`` that reaches outside the dataset whose graph names are ``graphs``.
 
     Raises :class:`PolicyError` for ``SERVICE`` (federated query), ``LOAD``, and ``FROM`` /
-    ``FROM NAMED`` of an IRI not in ``graphs``, unless ``allow_remote``. Says nothing about
-    malformed SPARQL (the engine reports it with its position).
+    ``FROM NAMED`` of an IRI not in ``graphs``, unless ``allow_remote``;
+    :class:`~kg.errors.LimitError` for brackets nested beyond the nesting-depth bound (the
+    parsers recurse on them). Says nothing else about malformed SPARQL (the engine reports
+    it with its position).
     """
+    check_query_nesting(text)
     if allow_remote:
         return
     known = {str(graph) for graph in graphs}
@@ -76,12 +79,15 @@ def _reaches(text: str) -> Iterator[tuple[str, str | None]]:
     for node in _walk(parsed):
         name = getattr(node, "name", None)
         if name == "ServiceGraphPattern":
-            yield "SERVICE", _iri(node.get("term"), prefixes)
+            yield "SERVICE", _iri(node["term"] if "term" in node else None, prefixes)
         elif name == "Load":
-            yield "LOAD", _iri(node.get("iri"), prefixes)
+            yield "LOAD", _iri(node["iri"] if "iri" in node else None, prefixes)
         elif name in ("DatasetClause", "UsingClause"):
-            named = node.get("named")
-            yield ("FROM NAMED", _iri(named, prefixes)) if named is not None else ("FROM", _iri(node.get("default"), prefixes))
+            # CompValue.get returns the key itself for a missing key: test membership instead.
+            if "named" in node:
+                yield "FROM NAMED", _iri(node["named"], prefixes)
+            else:
+                yield "FROM", _iri(node["default"] if "default" in node else None, prefixes)
 
 
 def _walk(node) -> Iterator:
@@ -104,7 +110,7 @@ def _declared(parsed) -> dict[str, str]:
     prefixes = {}
     for node in _walk(parsed):
         if getattr(node, "name", None) == "PrefixDecl":
-            prefixes[str(node.get("prefix") or "")] = str(node.get("iri"))
+            prefixes[str(node["prefix"]) if "prefix" in node else ""] = str(node["iri"])
     return prefixes
 
 
@@ -115,8 +121,8 @@ def _iri(term, prefixes: dict[str, str]) -> str | None:
     if isinstance(term, URIRef):
         return str(term)
     if getattr(term, "name", None) == "pname":
-        prefix = str(term.get("prefix") or "")
-        return prefixes.get(prefix, prefix + ":") + str(term.get("localname") or "")
+        prefix = str(term["prefix"]) if "prefix" in term else ""
+        return prefixes.get(prefix, prefix + ":") + (str(term["localname"]) if "localname" in term else "")
     return str(term)
 
 
@@ -129,14 +135,35 @@ _TOKEN = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*')"
     r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r'|(?P<word>[?$]?[A-Za-z_][\w.-]*(?::[\w.%-]*)?|:[\w.%-]*)',
+    r'|(?P<word>[?$]?[A-Za-z_][\w.-]*(?::[\w.%-]*)?|:[\w.%-]*)'
+    r'|(?P<bracket>[()\[\]{}])',
     re.DOTALL,
 )
 
 
+def check_query_nesting(text: str) -> None:
+    """Refuse SPARQL whose brackets ``( [ {`` nest deeper than the nesting-depth bound
+    (rdflib's parser recurses on them and can overflow the C stack)."""
+    from kg.bounds import limits
+
+    bound = limits()
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup != "bracket":
+            continue
+        if match.group() in "([{":
+            depth += 1
+            if depth > bound.nesting_depth:
+                line = text.count("\n", 0, match.start()) + 1
+                raise LimitError(f"the query nests brackets deeper than {bound.nesting_depth} levels, at line {line} "
+                                 f"{bound.hint('nesting_depth')}")
+        else:
+            depth = max(0, depth - 1)
+
+
 def _scan(text: str) -> Iterator[tuple[str, str | None]]:
     """Tokenize ``text`` and report every SERVICE, LOAD and FROM, conservatively."""
-    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup not in ("comment", "bracket")]
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
     for index, (kind, value) in enumerate(tokens):
         if kind != "word":
@@ -207,14 +234,20 @@ def context_files(specs: Sequence[str | Path]) -> dict[str, Path]:
     return served
 
 
-def document_loader(*, contexts: Sequence[str | Path] = ()) -> DocumentLoader:
+def document_loader(*, contexts: Sequence[str | Path] = (), base: str | None = None) -> DocumentLoader:
     """A pyld document loader that serves iokg's shipped context (at :data:`CONTEXT_IRI`) and
     the files named with ``--context`` (see :func:`context_files`), and refuses every other
-    IRI with a ``jsonld.LoadDocumentError`` naming it: no network, no other local file."""
+    IRI with a ``jsonld.LoadDocumentError`` naming it: no network, no other local file.
+    A relative reference is resolved against ``base`` (the document's own IRI)."""
     served = context_files(contexts)
 
     def load(url: str, options: dict | None = None) -> dict:
+        from urllib.parse import urljoin
+
         from pyld.jsonld import JsonLdError
+
+        if base and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url):
+            url = urljoin(base, url)
 
         if url == CONTEXT_IRI:
             document = shipped_context()

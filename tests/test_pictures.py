@@ -17,7 +17,7 @@ import kg
 from kg.cli import main
 from kg.errors import UsageError
 from kg.namespaces import IO, ONTOLOGY, OPERATION
-from kg.pictures import class_diagram_svg, draw, network_svg, timeline_svg
+from kg.pictures import class_diagram_svg, draw, inline, network_svg, timeline_svg
 from kg.pictures.classes import main_classes
 from kg.pictures.timeline import date_span
 from kg.queries import Engine, run, to_store
@@ -201,3 +201,10 @@ def test_cli_plot(tmp_path, capsys, dataset):
     assert "no influence operation" in capsys.readouterr().err
     assert not (tmp_path / "n.svg").exists(), "a failed plot left a file"
     assert main(["plot", "timeline", "--operation", "op:spamouflage"]) == 2
+
+
+def test_inline_drops_only_the_xml_declaration(dataset):
+    svg = network_svg(dataset)
+    fragment = inline(svg)
+    assert svg.startswith("<?xml") and fragment.startswith("<svg ")
+    assert parse(fragment).tag == parse(svg).tag and svg.endswith(fragment)

@@ -110,7 +110,9 @@ def test_same_rows_on_every_store(stores, name, params):
     bound = bindings(named, params)
     results = {kind: store.query(named.text, bindings=bound) for kind, store in stores.items()}
     reference = _normalised(results["memory"], named.text)
-    if name not in checks():
+    # The packaged graph holds no platform archive: the account-level queries (tag
+    # "archives") answer empty here; tests/test_archives.py compares them on a fixture archive.
+    if name not in checks() and "archives" not in getattr(named, "tags", ()):
         assert reference[1] or params, f"{name}: no rows on the packaged graph"
     for kind, rows in results.items():
         # Same rows in the same order (numbers by value, GROUP_CONCAT lists as sets).

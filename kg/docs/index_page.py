@@ -17,6 +17,7 @@ from kg.exports import ExportFormat, canonical_quads, serialize
 from kg.namespaces import IO, ONTOLOGY, PREFIXES
 from kg.pictures import class_diagram_svg
 from kg.pictures.classes import main_classes
+from kg.pictures.svg import inline
 
 #: What each of iokg's own prefixes names (the vocabularies borrowed are named by their IRI).
 _NAMESPACE_NOTES = {
@@ -83,7 +84,7 @@ def _cite(ontology: Graph, title: str) -> list[str]:
 
 
 def _diagram(ontology: Graph) -> list[str]:
-    svg = class_diagram_svg(ontology).split("\n", 1)[1]  # inline: without the XML declaration
+    svg = inline(class_diagram_svg(ontology))
     return [
         '<h2 id="diagram">Main classes and properties</h2>',
         "<p>Boxes are the main classes (controlled values left out), columns their depth in the class "

@@ -8,6 +8,7 @@ operations, sponsors, platforms and narratives, and the class diagram of the ont
 from kg.pictures.catalogue import Picture, draw
 from kg.pictures.classes import class_diagram_svg
 from kg.pictures.network import network_svg
+from kg.pictures.svg import inline
 from kg.pictures.timeline import timeline_svg
 
-__all__ = ["Picture", "class_diagram_svg", "draw", "network_svg", "timeline_svg"]
+__all__ = ["Picture", "class_diagram_svg", "draw", "inline", "network_svg", "timeline_svg"]

@@ -68,3 +68,9 @@ def document(width: float, height: float, body: list[str], *, title: str, descri
 def colours(kinds: list[str]) -> dict[str, str]:
     """A colour per kind, in sorted order of the kinds (stable from run to run)."""
     return {kind: PALETTE[i % len(PALETTE)] for i, kind in enumerate(sorted(set(kinds)))}
+
+
+def inline(svg: str) -> str:
+    """``svg`` (a document from this module) without its XML declaration, to be placed
+    inside an HTML page."""
+    return svg.split("\n", 1)[1] if svg.startswith("<?xml") else svg

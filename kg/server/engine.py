@@ -163,7 +163,9 @@ def _run_with_dataset(backend: Backend, text, bindings, default_graphs, named_gr
 
     from kg.namespaces import PREFIXES
     from kg.queries import with_values
-    from kg.terms import to_oxigraph, to_rdflib
+    from kg.store.oxigraph import rows_of
+    from kg.store.sparql import syntax_error
+    from kg.terms import to_oxigraph
 
     known = {str(name) for name in backend.graph_names}
     unknown = sorted(name for name in {*default_graphs, *named_graphs} if name not in known)
@@ -179,16 +181,8 @@ def _run_with_dataset(backend: Backend, text, bindings, default_graphs, named_gr
             prefixes={k: str(v) for k, v in PREFIXES.items()},
         )
     except SyntaxError as error:
-        raise UsageError(f"malformed SPARQL: {error}") from None
-    if isinstance(result, ox.QueryBoolean):
-        return Rows([], [], boolean=bool(result))
-    if isinstance(result, ox.QueryTriples):
-        graph = Graph()
-        for triple in result:
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        return Rows([], [], graph=graph)
-    variables = [v.value for v in result.variables]
-    return Rows(variables, [tuple(to_rdflib(s[v]) for v in variables) for s in result])
+        raise syntax_error(error, text) from None
+    return rows_of(result)
 
 
 def write_answer(rows: Rows, *, choice: Choice, max_rows: int) -> Answer:

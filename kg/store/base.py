@@ -106,8 +106,10 @@ class Store(ABC):
         not hold (unless ``allow_remote``); :class:`kg.errors.LimitError` when ``timeout``
         seconds pass (the query then runs in a child process that is killed).
         """
+        from kg.policy import check_query_nesting
         from kg.store.sparql import reaches_outside
 
+        check_query_nesting(text)  # before any parser recurses on the brackets (LimitError)
         if reaches_outside(text):  # only then is the parse of guard_query worth its cost
             from kg.policy import guard_query
 

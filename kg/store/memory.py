@@ -28,7 +28,7 @@ class MemoryStore(Store):
         from kg.parsing import parse_file
 
         for source in sources:
-            self._dataset.graph(source.graph).__iadd__(parse_file(source.path, format="turtle"))
+            self._dataset.graph(source.graph).__iadd__(parse_file(source.path, format=source.format))
 
     def derive(self) -> None:
         """Add the derived graphs (PROV-O provenance) that ``kg.load`` adds."""

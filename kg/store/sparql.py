@@ -116,7 +116,7 @@ def with_values(text: str, values: dict) -> str:
 
 
 #: The keywords with which a query reaches outside the dataset (see ``kg.policy``).
-_OUTSIDE = {"SERVICE", "LOAD", "FROM"}
+_OUTSIDE = {"SERVICE", "LOAD", "FROM", "USING"}
 
 
 def reaches_outside(text: str) -> bool:

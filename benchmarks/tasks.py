@@ -1,0 +1,235 @@
+"""The measured tasks of ``benchmarks/run.py``, each run in a fresh Python process so that
+its peak memory is its own.
+
+    python benchmarks/tasks.py TASK --data DIR [--archive FILE] [--repeat N]
+
+prints one JSON object: ``seconds`` (median CPU seconds of the process over the repeats;
+wall time on a shared machine measures the neighbours), ``wall`` (median wall seconds),
+``peak_mb`` (peak resident memory of the process), and for tasks with several parts
+(``queries-*``) ``parts``: name -> median CPU seconds. Work that is not the task's (loading
+the graph before a query, say) is done before the clock starts.
+
+Tasks: ``load-iokg`` (``kg.load``: rdflib), ``load-store`` (``kg.store.open_store('oxigraph')``
+when main has it), ``load-pyoxigraph`` (``Store.bulk_load`` of the same files);
+``queries-iokg-rdflib``, ``queries-iokg-oxigraph``, ``queries-pyoxigraph`` (every named
+query, the same text and parameters); ``validate-full-iokg``, ``validate-full-pyshacl``,
+``validate-batch-iokg``; ``export-iokg-FORMAT`` and ``export-pyoxigraph-FORMAT`` for
+turtle, ntriples and nquads; ``import-iokg`` (``kg.archives.import_accounts`` of a users
+file) and ``import-csv`` (reading the same file with the csv module only, the floor).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+FORMATS = ("turtle", "ntriples", "nquads")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(function, repeat: int) -> tuple[float, float, object]:
+    cpu, wall, result = [], [], None
+    for _ in range(repeat):
+        start_cpu, start_wall = time.process_time(), time.perf_counter()
+        result = function()
+        cpu.append(time.process_time() - start_cpu)
+        wall.append(time.perf_counter() - start_wall)
+    return statistics.median(cpu), statistics.median(wall), result
+
+
+def has_store() -> bool:
+    try:
+        from kg.store import open_store  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def query_parameters() -> dict[str, dict[str, str]]:
+    """Parameter values for the queries that need one: benchmarks/queries.py's when main
+    has it (the queries engineer's), else the same values here."""
+    try:
+        from queries import PARAMETERS  # benchmarks/queries.py
+
+        return dict(PARAMETERS)
+    except ImportError:
+        return {"figures": {"operation": "op:synthetic-0000000"},
+                "operations-by-narrative": {"narrative": "narr:covid-19"},
+                "operations-targeting": {"target": "target:chinese-diaspora"}}
+
+
+def pyoxigraph_store(data: Path):
+    """The bare baseline: pyoxigraph's bulk load of the same files into their named graphs."""
+    import pyoxigraph as ox
+
+    from kg.dataset import sources
+
+    store = ox.Store()
+    for source in sources(data_dir=data):
+        fmt = ox.RdfFormat.N_TRIPLES if source.path.suffix == ".nt" else ox.RdfFormat.TURTLE
+        store.bulk_load(path=str(source.path), format=fmt, to_graph=ox.NamedNode(str(source.graph)))
+    return store
+
+
+def iokg_store(data: Path):
+    from kg.store import open_store
+
+    return open_store("oxigraph", data_dir=data)
+
+
+def run_queries(run_one, repeat: int) -> dict[str, float]:
+    from kg.queries import named_queries
+
+    parts = {}
+    params = query_parameters()
+    for name in sorted(named_queries()):
+        cpu, _, _ = timed(lambda: run_one(name, params.get(name, {})), repeat)
+        parts[name] = cpu
+    return parts
+
+
+def task(name: str, data: Path, archive: Path | None, repeat: int) -> dict:
+    import kg
+    from kg.dataset import load
+
+    parts = None
+    if name == "load-iokg":
+        cpu, wall, _ = timed(lambda: load(data_dir=data), repeat)
+    elif name == "load-store":
+        cpu, wall, _ = timed(lambda: iokg_store(data), repeat)
+    elif name == "load-pyoxigraph":
+        cpu, wall, _ = timed(lambda: pyoxigraph_store(data), repeat)
+    elif name.startswith("queries-"):
+        if name == "queries-pyoxigraph":
+            from kg.queries import bindings, get_query
+
+            from kg.namespaces import PREFIXES
+            import pyoxigraph as ox
+            from kg.terms import to_oxigraph
+
+            store = pyoxigraph_store(data)
+            prefixes = {k: str(v) for k, v in PREFIXES.items()}
+
+            def one(query_name, params):
+                named = get_query(query_name)
+                values = {ox.Variable(str(k)): to_oxigraph(v) for k, v in bindings(named, params).items()}
+                return list(store.query(named.text, prefixes=prefixes, use_default_graph_as_union=True,
+                                        substitutions=values))
+        elif name == "queries-iokg-oxigraph" and has_store():
+            store = iokg_store(data)
+
+            def one(query_name, params):
+                return kg.query(query_name, store=store, **params)
+        else:
+            from kg.queries import Engine, query, to_store
+
+            dataset = load(data_dir=data)
+            if name == "queries-iokg-oxigraph":
+                store = to_store(dataset)
+
+                def one(query_name, params):
+                    return query(query_name, store=store, engine=Engine.OXIGRAPH, **params)
+            else:
+                def one(query_name, params):
+                    return query(query_name, dataset=dataset, **params)
+        wall_start = time.perf_counter()
+        parts = run_queries(one, repeat)
+        cpu, wall = sum(parts.values()), (time.perf_counter() - wall_start) / repeat
+    elif name == "validate-full-iokg":
+        from kg.dataset import union
+        from kg.validation import load_shapes, validate_graph
+
+        graph, shapes = union(load(data_dir=data)), load_shapes()
+        cpu, wall, _ = timed(lambda: validate_graph(graph, shapes=shapes), repeat)
+    elif name == "validate-full-pyshacl":
+        import pyshacl
+
+        from kg.dataset import union
+        from kg.validation import load_shapes
+
+        graph, shapes = union(load(data_dir=data)), load_shapes()
+        cpu, wall, _ = timed(lambda: pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=True,
+                                                      allow_warnings=True), repeat)
+    elif name == "validate-batch-iokg":
+        from validation import batch  # benchmarks/validation.py
+
+        from kg.validation import load_shapes, validate
+
+        dataset, shapes, new = load(data_dir=data), load_shapes(), batch(2, 0)
+        cpu, wall, _ = timed(lambda: validate(new, against=dataset, shapes=shapes, incremental=True), repeat)
+    elif name.startswith("export-iokg-"):
+        from kg.exports import export
+
+        fmt = name.rsplit("-", 1)[1]
+        dataset = load(data_dir=data)
+        cpu, wall, _ = timed(lambda: export(dataset, format=fmt), repeat)
+    elif name.startswith("export-pyoxigraph-"):
+        import pyoxigraph as ox
+
+        fmt = name.rsplit("-", 1)[1]
+        store = pyoxigraph_store(data)
+
+        def dump():
+            if fmt == "nquads":
+                return store.dump(format=ox.RdfFormat.N_QUADS)
+            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
+            return ox.serialize(sorted(triples, key=str),
+                                format=ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES)
+
+        cpu, wall, _ = timed(dump, repeat)
+    elif name == "import-iokg":
+        from kg.archives import import_accounts
+
+        folder = Path(tempfile.mkdtemp(prefix="iokg-bench-"))
+        try:
+            shutil.copyfile(data / "reference.ttl", folder / "reference.ttl")
+            (folder / "documents").mkdir()
+            for path in sorted((data / "documents").glob("*.ttl"))[:1]:
+                shutil.copyfile(path, folder / "documents" / path.name)
+            cpu, wall, result = timed(lambda: import_accounts(archive, operation="op:synthetic-0000000",
+                                                              data_dir=folder, replace=True, progress=False), repeat)
+            parts = {"rows": result.rows, "triples": result.triples}
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    elif name == "import-csv":
+        import csv
+        import gzip
+
+        def read():
+            with gzip.open(archive, "rt", encoding="utf-8", newline="") as handle:
+                return sum(1 for _ in csv.reader(handle))
+
+        cpu, wall, rows = timed(read, repeat)
+        parts = {"rows": rows - 1}
+    else:
+        raise SystemExit(f"unknown task {name}")
+    return {"task": name, "seconds": cpu, "wall": wall, "peak_mb": peak_mb(), "parts": parts}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("task")
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--archive", type=Path)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    print(json.dumps(task(args.task, args.data, args.archive, args.repeat)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
