@@ -660,6 +660,7 @@ def test_the_example_appears_where_expected(with_example):
 GOLDEN_WRITERS = {
     "tests/queries/golden/*.tsv": "tests/test_queries.py",
     "tests/golden/export.sha256": "tests/test_export.py",
+    "tests/archives/golden/*.tsv": "tests/test_archives.py",
 }
 
 
