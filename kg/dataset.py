@@ -51,6 +51,8 @@ def source_of(path: Path, *, data_dir: Path | None = None) -> Source:
     path = Path(path)
     if path.resolve().parent == (data_dir / "documents").resolve():
         return Source(path, DOCUMENT[path.stem], "document")
+    if path.resolve().parent == (data_dir / "archives").resolve():
+        return Source(path, ARCHIVE[path.stem], "archive")
     return Source(path, GRAPH[path.stem], path.stem)
 
 

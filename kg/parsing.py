@@ -282,7 +282,9 @@ def _long_line(text: str, length: int) -> bool:
 # Syntax, with positions from Oxigraph's parser ----------------------------------------------
 
 
-def _check_syntax(text: str, format: InputFormat, path: Path, *, triples: bool = False, raw: bytes | None = None) -> int:
+def _check_syntax(
+    text: str, format: InputFormat, path: Path, *, triples: bool = False, raw: bytes | None = None
+) -> int:
     """Check the syntax of ``text`` (``raw``: its UTF-8 bytes, when at hand) with Oxigraph's
     streaming parser (exact positions) and the literal, IRI and (with ``triples``) batch-size
     bounds; return the number of quads."""

@@ -65,7 +65,8 @@ def test_an_error_comes_back_with_its_location(children):
 
 def test_a_timeout_kills_the_child(children):
     started = time.monotonic()
-    with pytest.raises(LimitError, match=r"^stopped after 0\.5 s \(bound: timeout 0\.5 s; --timeout SECONDS raises it\)$"):
+    stopped = r"^stopped after 0\.5 s \(bound: timeout 0\.5 s; --timeout SECONDS raises it\)$"
+    with pytest.raises(LimitError, match=stopped):
         run_bounded(_spin, timeout=0.5)
     assert time.monotonic() - started < 5
     assert len(children) == 1 and _gone(children[0]), "the child still runs"
@@ -100,7 +101,8 @@ def dataset() -> Dataset:
     data = Dataset()
     graph = data.graph(URIRef("https://w3id.org/iokg/document/900"))
     for index in range(60):
-        graph.add((URIRef(f"http://example.org/s{index}"), URIRef("http://example.org/p"), Literal("a" * 30 + str(index))))
+        subject = URIRef(f"http://example.org/s{index}")
+        graph.add((subject, URIRef("http://example.org/p"), Literal("a" * 30 + str(index))))
     return data
 
 

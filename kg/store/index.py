@@ -175,7 +175,7 @@ def update(written: Iterable[Path], *, data_dir: Path | None = None, path: Path 
                 triples = []
                 if Path(source.path).exists():
                     triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-                               for t in pyoxigraph.parse(path=str(source.path), format=pyoxigraph.RdfFormat.TURTLE)]
+                               for t in pyoxigraph.parse(path=str(source.path), format=_oxigraph_format(source))]
                 store.replace_graph(source.graph, triples)
         with store.transaction():
             store.replace_graph(PROVENANCE, [tuple(row) for row in store.query(PROVENANCE_SELECT).rows])
@@ -187,6 +187,13 @@ def update(written: Iterable[Path], *, data_dir: Path | None = None, path: Path 
             store.close()
     _write_state(folder, {**state, "digest": digest(files), "files": files})
     return True
+
+
+def _oxigraph_format(source):
+    """pyoxigraph's format of a source file (Turtle, or N-Triples for archives)."""
+    import pyoxigraph
+
+    return pyoxigraph.RdfFormat.N_TRIPLES if source.format == "nt" else pyoxigraph.RdfFormat.TURTLE
 
 
 def clear(*, data_dir: Path | None = None, path: Path | None = None, every: bool = False) -> list[Path]:

@@ -188,27 +188,32 @@ class OxigraphStore(Store):
         from kg.parsing import InputFormat
 
         format = InputFormat.from_name(format) if isinstance(format, str) else InputFormat(format)
-        names = [to_oxigraph(URIRef(g)) for g in (graphs if graphs is not None else self.graphs())]
-        if format in (InputFormat.NQUADS, InputFormat.TRIG):
-            quads = (q for name in names for q in self._store.quads_for_pattern(None, None, None, name))
-            return pyoxigraph.serialize(quads, format=format.oxigraph, prefixes=_prefixes())
         if format.oxigraph is None:  # JSON-LD: written by rdflib
             from kg.store.memory import MemoryStore
 
             return MemoryStore(self.dataset()).dump(format, graphs=graphs)
         self.settle()
-        if graphs is None and self._merged():
+        merged = self._merged()
+        names = [to_oxigraph(URIRef(g)) for g in graphs] if graphs is not None else None
+        if format in (InputFormat.NQUADS, InputFormat.TRIG):
+            if names is None and not merged:  # the store holds the named graphs and nothing else
+                return self._store.dump(format=format.oxigraph, prefixes=_prefixes())
+            names = names if names is not None else [to_oxigraph(g) for g in self.graphs()]
+            quads = (q for name in names for q in self._store.quads_for_pattern(None, None, None, name))
+            return pyoxigraph.serialize(quads, format=format.oxigraph, prefixes=_prefixes())
+        if names is None and merged:
             return self._store.dump(format=format.oxigraph, from_graph=pyoxigraph.DefaultGraph(), prefixes=_prefixes())
-        if not self._merged():
+        if not merged:
+            names = names if names is not None else list(self._store.named_graphs())
             # No triple is in two graphs: the union is the graphs one after the other.
             output = io.BytesIO()
             for name in names:
                 self._store.dump(output, format=format.oxigraph, from_graph=name, prefixes=_prefixes())
             return output.getvalue()
-        merged = pyoxigraph.Store()
-        merged.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object) for name in names
-                      for q in self._store.quads_for_pattern(None, None, None, name))
-        return merged.dump(format=format.oxigraph, from_graph=pyoxigraph.DefaultGraph(), prefixes=_prefixes())
+        union = pyoxigraph.Store()
+        union.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object) for name in names
+                     for q in self._store.quads_for_pattern(None, None, None, name))
+        return union.dump(format=format.oxigraph, from_graph=pyoxigraph.DefaultGraph(), prefixes=_prefixes())
 
     def dataset(self):
         """The named graphs as an rdflib ``Dataset``, read through N-Quads (no per-term copy)."""
