@@ -9,6 +9,7 @@ The library in one screen::
     store = kg.open_store("oxigraph")                   # or memory, oxigraph:PATH, a URL
     report = kg.validate("new-incident.ttl")            # new assertions in the graph's context
     result = kg.add(["new-incident.ttl"])               # validate, then write atomically
+    result = kg.remove(["fig:000-x"], reason="…")       # retract, recorded in graph:curation
     data = kg.export(dataset, format="trig")            # deterministic bytes
     counts = kg.stats(dataset)
     result = kg.push(endpoint="http://localhost:7878/query")   # every named graph, by GSP PUT
@@ -34,13 +35,14 @@ _FUNCTIONS = {
     "load": "kg.dataset",
     "open_store": "kg.store",
     "push": "kg.publication",
+    "remove": "kg.curation",
     "query": "kg.queries",
     "stats": "kg.counts",
     "validate": "kg.validation",
 }
 
 __all__ = ["add", "check", "export", "import_accounts", "import_tweets", "load", "open_store", "push", "query",
-           "stats", "validate"]
+           "remove", "stats", "validate"]
 __version__ = "0.1.0"
 
 

@@ -11,6 +11,7 @@ from rdflib import Graph, URIRef
 from kg import paths
 from kg.dataset import load, sources, union
 from kg.namespaces import ONTOLOGY
+from kg.placement import misplaced
 from kg.parsing import parse_file
 from kg.reasoner import ReasonerResult, java_available, reason
 from kg.validation import Report, load_shapes, validate_graph
@@ -30,6 +31,7 @@ class CheckReport:
     reasoner_skipped: str = ""
     shacl: Report | None = None
     shapes: list[str] = field(default_factory=list)  # SHACL-for-SHACL problems of the shapes (cached by digest)
+    graphs_placement: list[str] = field(default_factory=list)  # statements in the wrong named graph
 
     @property
     def ok(self) -> bool:
@@ -38,6 +40,7 @@ class CheckReport:
             and not self.terms
             and (self.reasoner is None or self.reasoner.ok)
             and not self.shapes
+            and not self.graphs_placement
             and self.shacl is not None
             and self.shacl.conforms
         )
@@ -54,6 +57,7 @@ def check(*, data_dir: Path | None = None, reasoner: bool | None = None) -> Chec
     report.graphs = sum(1 for g in dataset.graphs() if len(g))
     ontology = dataset.graph(URIRef(ONTOLOGY))
     report.lint = lint(ontology)
+    report.graphs_placement = misplaced(dataset)
 
     declared = declared_terms(ontology)
     for source in sources(data_dir=data_dir, ontology=False):

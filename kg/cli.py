@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kg.bounds import DEFAULT_TIMEOUT, Limits, using
 from kg.policy import allowing
-from kg.errors import ExitCode, InputError, IokgError, UsageError
+from kg.errors import ExitCode, InputError, Interrupted, IokgError, UsageError
 from kg.results import ResultFormat
 
 EXIT_CODES = """exit codes:
@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors (anywhere on the line)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
@@ -131,15 +131,42 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--full", action="store_true", help="validate the whole graph instead of the affected nodes only")
     sub.set_defaults(run=_validate)
 
+    change = argparse.ArgumentParser(add_help=False)
+    change.add_argument("--at", metavar="TIME",
+                        help="the time to record the change at (ISO 8601, 2026-01-31T12:00:00Z); default: "
+                             "SOURCE_DATE_EPOCH if set, else now")
+
     sub = commands.add_parser(
-        "add", parents=[data, inputs],
-        help="validate new assertions and, only if they conform, add them to the graph",
+        "add", parents=[data, inputs, change],
+        help="validate new assertions and, only if they conform, add them to the graphs they belong in",
+        description="Validate new assertions and, only if they conform, add each statement to the graph it "
+                    "belongs in: a record to the graph of the document it is io:reportedIn, a document to its "
+                    "own graph, new states, organisations, platforms, narratives and audiences to graph:reference. "
+                    "Files are written atomically under the data folder's lock.",
         epilog=EXIT_CODES.replace("the graph or the input does not conform", "the new assertions do not conform; nothing was added"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub.add_argument("--as", dest="name", metavar="NAME",
-                     help="the named graph to add to: an existing graph's name merges into it; default: the batch's document or the file name")
+                     help="the graph for statements the data does not place (doc:000 or 000, reference, curation)")
+    sub.add_argument("--replace", action="store_true",
+                     help="replace the records the file redefines (same IRIs): their old statements go, recorded in graph:curation")
+    sub.add_argument("--reason", metavar="TEXT", help="why (recorded with --replace)")
     sub.set_defaults(run=_add)
+
+    sub = commands.add_parser(
+        "remove", parents=[data, change],
+        help="remove records from the graph, recorded with the reason in graph:curation",
+        description="Remove every statement of each NODE (and the blank nodes it owns) from the graph NAME, or "
+                    "from every data graph that describes it. Refused if a reference would be left pointing at "
+                    "nothing; validated like add; written atomically under the data folder's lock.",
+        epilog=EXIT_CODES.replace("the graph or the input does not conform", "the graph would not conform; nothing was removed"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("nodes", nargs="+", metavar="NODE", help="an IRI or prefixed name (fig:000-ad-spend)")
+    sub.add_argument("--graph", metavar="NAME", help="remove only from this graph (doc:000 or 000, reference, curation)")
+    sub.add_argument("--reason", metavar="TEXT", required=True, help="why the records are removed (recorded)")
+    sub.add_argument("--strict", action="store_true", help="warnings and infos fail too")
+    sub.set_defaults(run=_remove)
 
     sub = commands.add_parser(
         "overview",
@@ -269,6 +296,10 @@ def _print_check(report, out=sys.stdout, *, verbose: bool = False) -> None:
         print(f"  {problem}", file=out)
     print(f"declared terms: {'ok' if not report.terms else f'{len(report.terms)} problem(s)'}", file=out)
     for problem in report.terms:
+        print(f"  {problem}", file=out)
+    placement = report.graphs_placement
+    print(f"named graphs: {'ok' if not placement else f'{len(placement)} statement(s) in the wrong graph'}", file=out)
+    for problem in placement:
         print(f"  {problem}", file=out)
     print(f"shapes (SHACL-for-SHACL): {'ok' if not report.shapes else f'{len(report.shapes)} problem(s)'}", file=out)
     for problem in report.shapes:
@@ -436,20 +467,41 @@ def _validate(args) -> int:
     return ExitCode.VIOLATIONS if _failed(report, args.strict) else ExitCode.OK
 
 
-def _add(args) -> int:
-    from kg.curation import add
+def _print_change(result, *, verb: str) -> int:
     from kg.validation import format_report
 
-    result = add(args.files, name=args.name, format=args.input_format, data_dir=args.data, strict=args.strict)
-    if result.path is None:
+    for note in result.notes:
+        print(f"iokg: {note}", file=sys.stderr)
+    if not result.applied:
         sys.stdout.write(format_report(result.report))
-        print("nothing added: the new assertions do not conform", file=sys.stderr)
+        print(f"nothing {verb}: the change does not conform", file=sys.stderr)
         return ExitCode.VIOLATIONS
     if result.report.results:
         sys.stdout.write(format_report(result.report))
-    verb = "merged into" if result.merged else "written to"
-    print(f"added {result.triples} triple(s): {verb} {result.path}")
     return ExitCode.OK
+
+
+def _add(args) -> int:
+    from kg.curation import add
+
+    result = add(args.files, name=args.name, format=args.input_format, data_dir=args.data, strict=args.strict,
+                 replace=args.replace, reason=args.reason, at=args.at)
+    code = _print_change(result, verb="added")
+    if result.applied:
+        replaced = f", replaced {result.removed}" if args.replace else ""
+        where = ", ".join(str(p) for p in result.written) or "no file changed"
+        print(f"added {result.triples} triple(s){replaced}: {where}")
+    return code
+
+
+def _remove(args) -> int:
+    from kg.curation import remove
+
+    result = remove(args.nodes, reason=args.reason, graph=args.graph, data_dir=args.data, strict=args.strict, at=args.at)
+    code = _print_change(result, verb="removed")
+    if result.applied:
+        print(f"removed {result.removed} triple(s): {', '.join(str(p) for p in result.written)}")
+    return code
 
 
 def _overview(args) -> int:
@@ -621,7 +673,13 @@ def _check_data(args) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``iokg`` command line; return its exit code."""
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # --debug is accepted anywhere on the line (iokg query timeline --debug), as errors suggest it.
+    debug = "--debug" in argv[: argv.index("--") if "--" in argv else len(argv)]
+    if debug:
+        argv.remove("--debug")
     args = parser.parse_args(argv)
+    args.debug = debug or args.debug
     try:
         with using(_limits(args)), allowing(getattr(args, "context", [])):
             _check_data(args)
@@ -629,6 +687,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except IokgError as error:
         print(f"iokg: error: {error}", file=sys.stderr)
         return int(error.exit_code)
+    except Interrupted as error:
+        print(f"iokg: interrupted by signal {error.signum}; every file is as before or completely written", file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         print("iokg: interrupted", file=sys.stderr)
         return 130

@@ -65,6 +65,19 @@ class UsageError(IokgError):
     """A request that cannot be carried out as asked (unknown name, missing parameter)."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """A writer stopped by a signal (SIGTERM, SIGHUP) while it held the data folder's lock;
+    raised so that its temporary files are removed on the way out. Exit code 128 + signal."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(signum)
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
 def member(enum: type[E], value: object, *, what: str) -> E:
     """The member of ``enum`` that ``value`` is or names; :class:`UsageError` listing the
     known values otherwise (``what`` names the option: "export format")."""

@@ -1,5 +1,7 @@
 """IRIs of iokg and of the vocabularies it uses, in one place."""
 
+import re
+
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
@@ -31,6 +33,10 @@ POST = Namespace(BASE + "post/")
 #: Named graphs of imported archive files: ``archive/<name>`` (kg/data/archives/<name>.nt).
 ARCHIVE = Namespace(BASE + "archive/")
 SHAPE = Namespace(BASE + "shapes#")
+#: Changes made by ``iokg remove`` and ``iokg add --replace`` (prov:Activity, in graph:curation).
+CHANGE = Namespace(BASE + "change/")
+#: The SKOS concept scheme of the narratives (in graph:reference).
+NARRATIVE_SCHEME = NARRATIVE["scheme"]
 #: The IRI of iokg's JSON-LD context (served from ``kg/data/context.jsonld``, never fetched).
 CONTEXT_IRI = BASE + "context.jsonld"
 
@@ -57,6 +63,7 @@ PREFIXES = {
     "tech": TECHNIQUE,
     "disarm": DISARM,
     "graph": GRAPH,
+    "change": CHANGE,
     "account": ACCOUNT,
     "post": POST,
     "archive": ARCHIVE,
@@ -76,5 +83,33 @@ PREFIXES = {
     "xsd": XSD,
 }
 
+
 #: SPARQL 1.1 Service Description (the description ``iokg serve`` gives at GET /sparql).
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+
+_LOCAL_NAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+
+
+def short_name(term) -> str:
+    """``term`` as a person reads it: an IRI as a prefixed name of iokg's prefixes (the
+    longest namespace wins; ``<…>`` when none fits), anything else as its N-Triples form."""
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, Literal):
+        if term.datatype in (XSD.integer, XSD.decimal, XSD.boolean) and not term.ill_typed:
+            return str(term)
+        quoted = '"' + str(term).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        return f"{quoted}^^{short_name(term.datatype)}" if term.datatype and term.datatype != XSD.string else quoted
+    if not isinstance(term, URIRef):
+        return term.n3() if hasattr(term, "n3") else str(term)
+    text = str(term)
+    best = max((p for p, n in PREFIXES.items() if text.startswith(str(n))), key=lambda p: len(str(PREFIXES[p])),
+               default=None)
+    if best is not None:
+        local = text[len(str(PREFIXES[best])):]
+        if _LOCAL_NAME.match(local):
+            return f"{best}:{local}"
+    return f"<{text}>"

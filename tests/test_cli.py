@@ -123,3 +123,23 @@ def test_usage_error_exits_2():
     result = iokg("no-such-command")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("argv", [["--debug", "queries"], ["queries", "--debug"]])
+def test_debug_is_accepted_anywhere_on_the_line(argv, capsys, monkeypatch):
+    """Errors say "run with --debug"; it works before and after the subcommand. With it, an
+    internal error raises (a traceback) instead of the one-line message."""
+    import kg.cli
+    import kg.queries
+
+    assert kg.cli.main(argv) == 0
+    assert "figures" in capsys.readouterr().out
+
+    def broken():
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(kg.queries, "named_queries", broken)
+    assert kg.cli.main(["queries"]) == 2
+    assert "internal error: RuntimeError: boom (run with --debug for details)" in capsys.readouterr().err
+    with pytest.raises(RuntimeError, match="boom"):
+        kg.cli.main(argv)

@@ -21,14 +21,17 @@ def test_found_examples():
 def test_example_validates_and_adds(path, tmp_path):
     result = iokg("validate", str(path))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "conforms: 0 violation(s), 0 warning(s)" in result.stdout
+    assert " 0 violation(s)" in result.stdout
+    infos = [line for line in result.stdout.splitlines() if line.startswith("  ") and line.strip()]
+    assert all("introduced by this batch" in line for line in infos), "only new reference entities are told"
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "kg" / "data", data)
     added = iokg("add", "--data", str(data), str(path))
     assert added.returncode == 0, added.stdout + added.stderr
-    written = Path(added.stdout.strip().rsplit(" ", 1)[-1])
-    assert written.parent == data / "documents" and written.is_file()
+    files = added.stdout.strip().splitlines()[-1].split(": ", 1)[1].split(", ")
+    documents = [Path(f) for f in files if Path(f).parent == data / "documents"]
+    assert len(documents) == 1 and documents[0].is_file(), files
 
     check = iokg("check", "--no-reasoner", "--data", str(data))
     assert check.returncode == 0, check.stdout

@@ -22,7 +22,8 @@ class View:
     """Read-only lookups over the union of a dataset's graphs and extra graphs, through
     their indexes: what incremental validation needs, without copying the graph."""
 
-    def __init__(self, graphs, *, namespaces=None):
+    def __init__(self, graphs, *, namespaces=None, without: Graph | None = None):
+        self.without = without if without is not None and len(without) else None
         self.graphs = []
         for graph in graphs:
             if isinstance(graph, Dataset):
@@ -36,6 +37,8 @@ class View:
         seen = set()
         for graph in self.graphs:
             for triple in graph.triples(pattern):
+                if self.without is not None and triple in self.without:
+                    continue
                 if triple not in seen:
                     seen.add(triple)
                     yield triple
@@ -145,6 +148,8 @@ def validate(
     format=None,
     incremental: bool = True,
     shapes: Graph | None = None,
+    removed: Graph | None = None,
+    replacing: bool = False,
 ) -> Report:
     """Validate new assertions together with the ontology and the existing graph.
 
@@ -153,8 +158,13 @@ def validate(
     lists only the problems the new assertions cause, each with the line of the input that
     holds its focus node (``Result.location``). ``incremental`` validates only the nodes the
     assertions can affect (same verdict as a full validation, in time that grows with the
-    batch, not the graph).
+    batch, not the graph). ``removed`` are statements the change takes out of the graph
+    (``iokg remove``, ``add --replace``): the nodes they touch are validated again without
+    them. Unless ``replacing``, a batch that gives an existing record another value of a
+    single-valued property is told so ("use --replace"); new reference entities are named
+    at info level (:func:`kg.records.curation_results`).
     """
+    from kg.records import EXISTING_SHAPE, curation_results
     from kg.dataset import load, union
     from kg.namespaces import ONTOLOGY
 
@@ -169,7 +179,9 @@ def validate(
     ontology = existing.graph(URIRef(ONTOLOGY))
     shapes = shapes if shapes is not None else load_shapes()
     new = batch.graph
-    results = term_results(new, ontology) + dangling_results(new, View([existing, new]), ontology)
+    removed = removed - new if removed is not None and len(removed) else None  # what the batch restates stays
+    results = term_results(new, ontology) + dangling_results(new, View([existing, new], without=removed), ontology)
+    results += curation_results(new, existing, ontology, shapes, replacing=replacing)
     if incremental:
         # Validate only the part of the graph the affected nodes can read, before and after
         # the batch, and keep the results on affected nodes. Nothing here copies or scans
@@ -177,20 +189,26 @@ def validate(
         # neighbourhood is validated rather than passing pySHACL's focus_nodes, which in
         # pySHACL 0.40 also filters the value nodes of nested shapes: wrong results.)
         context = View([existing])
-        combined = View([existing, new])
+        combined = View([existing, new], without=removed)
         focus = affected_nodes(new, combined, shapes)
+        if removed is not None:
+            focus |= affected_nodes(removed, context, shapes)
         inverse = inverse_predicates(shapes)
         after = _on(validate_graph(neighbourhood(combined, focus, ontology, inverse=inverse), shapes=shapes), focus)
         before = _on(validate_graph(neighbourhood(context, focus, ontology, inverse=inverse), shapes=shapes), focus)
     else:
         context = union(existing)
-        combined = context + new
+        combined = (context - removed if removed is not None else context) + new
         for prefix, namespace in context.namespaces():
             combined.bind(prefix, namespace, override=True)
         after = validate_graph(combined, shapes=shapes).results
         before = _full_baseline(existing, context, shapes)
     old = {_key(r) for r in before}
     results += [r for r in after if _key(r) not in old]
+    # A count violation that a value already in the graph causes is told once, with that value.
+    told = {(r.focus, r.path) for r in results if r.shape == EXISTING_SHAPE}
+    results = [r for r in results if (r.focus, r.path) not in told or r.shape == EXISTING_SHAPE
+               or (tuple(r.terms) + (None,) * 5)[4] != SH.MaxCountConstraintComponent]
     labels = View([existing, new], namespaces=ontology.namespace_manager)
     located = sorted({_with_location(batch, labels, r) for r in results})
     conforms = not any(r.severity is Severity.VIOLATION for r in located)

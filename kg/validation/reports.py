@@ -8,7 +8,7 @@ from enum import Enum
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from kg.validation.base import Report, Result, Severity
+from kg.validation.base import DANGLING_SHAPE as DANGLING, Report, Result, Severity
 
 
 class ReportFormat(str, Enum):
@@ -19,11 +19,31 @@ class ReportFormat(str, Enum):
     JSON = "json"
 
 
+def is_root_cause(result: Result) -> bool:
+    """A result other results of its node follow from: a missing or wrong source
+    (``io:reportedIn``), or a reference to a node that exists nowhere."""
+    return result.severity is Severity.VIOLATION and (result.path == "io:reportedIn" or result.shape == DANGLING)
+
+
+def knock_on(result: Result, causes: list[Result]) -> bool:
+    """Whether ``result`` follows from one of ``causes`` (results of the same node): of a
+    missing source, the rules about the node's document; of a dangling reference, the
+    results about the same value."""
+    if result in causes:
+        return False
+    return any((c.path == "io:reportedIn" and "document" in result.message.lower())
+               or (c.value and c.value == result.value) for c in causes)
+
+
 def grouped(report: Report) -> dict[str, list[Result]]:
-    """Results grouped by focus node, in order."""
+    """Results grouped by focus node, in order; within a node, root causes (a missing
+    source, a dangling reference) first and the results that follow from them after."""
     groups: dict[str, list[Result]] = {}
     for result in sorted(report.results, key=lambda r: (r.focus, r.severity, r.path, r.message, r.value)):
         groups.setdefault(result.focus, []).append(result)
+    for focus, results in groups.items():
+        causes = [r for r in results if is_root_cause(r)]
+        groups[focus] = causes + [r for r in results if r not in causes]
     return groups
 
 
@@ -98,7 +118,8 @@ def format_report(report: Report, format: ReportFormat = ReportFormat.TEXT, *, s
                     "location": results[0].location,
                     "problems": [
                         {"severity": r.severity.value, "path": r.path, "value": r.value, "message": r.message,
-                         "shape": r.shape, "location": r.location}
+                         "shape": r.shape, "location": r.location,
+                         "knock_on": knock_on(r, [c for c in results if is_root_cause(c)])}
                         for r in results
                     ],
                 }
@@ -111,12 +132,20 @@ def format_report(report: Report, format: ReportFormat = ReportFormat.TEXT, *, s
         label = f" ({results[0].label})" if results[0].label else ""
         where = f"  [{results[0].location}]" if results[0].location else ""
         lines.append(f"{focus}{label}{where}")
+        causes = [r for r in results if is_root_cause(r)]
+        following = False
         for r in results:
             detail = []
             if r.path:
                 detail.append(f"path {r.path}")
             if r.value:
                 detail.append(f"value {r.value}")
-            lines.append(f"  {r.severity.value}: {r.message}" + (f" ({', '.join(detail)})" if detail else ""))
+            indent = "  "
+            if causes and knock_on(r, causes):
+                if not following:
+                    lines.append("    which causes:")
+                    following = True
+                indent = "      "
+            lines.append(f"{indent}{r.severity.value}: {r.message}" + (f" ({', '.join(detail)})" if detail else ""))
     lines.append(verdict(report, strict=strict))
     return "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from kg.namespaces import DISARM
 from kg.validation.base import (
     DANGLING_SHAPE, ILL_TYPED_SHAPE, LITERAL_SHAPE, ONTOLOGY_SHAPE, TERMS_SHAPE, Result, Severity, short, shorten,
 )
@@ -69,8 +70,13 @@ def dangling_results(new: Graph, graph, ontology: Graph) -> list[Result]:
             continue
         namespace = next(n for n in sorted(namespaces, key=len, reverse=True) if str(o).startswith(n))
         known = {str(x)[len(namespace):]: x for x in _subjects_in(graph, namespace)}
-        close = difflib.get_close_matches(str(o)[len(namespace):], list(known), n=1, cutoff=0.75)
-        message = f"{shorten(str(o))} exists nowhere, neither in the graph nor in the input"
+        disarm = namespace == str(DISARM)
+        # DISARM ids all look alike (T0049.003, T0049.004): suggest one only for a typo.
+        close = difflib.get_close_matches(str(o)[len(namespace):], list(known), n=1, cutoff=0.9 if disarm else 0.75)
+        if disarm:
+            message = f"{shorten(str(o))} does not exist in DISARM V1.6 (graph:disarm has no such tactic or technique)"
+        else:
+            message = f"{shorten(str(o))} exists nowhere, neither in the graph nor in the input"
         if close:
             message += f" — did you mean {shorten(str(known[close[0]]))}?"
         results.add(Result(Severity.VIOLATION, short(ontology, s), short(ontology, p), short(ontology, o),
