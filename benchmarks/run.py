@@ -182,8 +182,11 @@ def query_table(sizes: list[int], results: dict[int, dict[str, dict]]) -> str:
         exponent = "–"
         if previous and before.get(name) and a and before[name] > 0 and a > 0:
             exponent = f"{math.log(a / before[name]) / math.log(largest / previous):.2f}"
-        lines.append(f"| {name} | {r:.4f} | {a:.4f} | {b:.4f} | {a / b:.1f}× | {exponent} |"
-                     if a is not None and b and r is not None else f"| {name} | {r} | {a} | {b} | – | {exponent} |")
+        def seconds(value) -> str:
+            return "–" if value is None else f"{value:.4f}"
+
+        share = f"{a / b:.1f}×" if a is not None and b else "–"
+        lines.append(f"| {name} | {seconds(r)} | {seconds(a)} | {seconds(b)} | {share} | {exponent} |")
     return "\n".join(lines)
 
 
@@ -210,6 +213,25 @@ def write(path: Path, text: str) -> None:
     path.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
 
 
+def report(args, argv, sizes: list[int], results: dict[int, dict[str, dict]], work: Path) -> None:
+    """Print the tables (and write them into ``args.write``)."""
+    (work / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    text = "\n\n".join([
+        f"Measured with `python benchmarks/run.py {' '.join(sys.argv[1:] if argv is None else argv)}` on {machine()}. "
+        f"Runs per task: {args.repeat} (sizes from {args.large:,}: {args.repeat_large}). Each cell: median CPU "
+        "seconds of the process / its peak memory; a task past its CPU limit is shown as stopped. Ratios are "
+        "iokg's time over the baseline's in the same run.",
+        table(sizes, results),
+        "Archive import (the users file of each size; rows per CPU second and peak memory):",
+        import_rates(sizes, results),
+        "Named queries one by one:",
+        query_table(sizes, results),
+    ])
+    print(text, flush=True)
+    if args.write:
+        write(args.write, text)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -226,27 +248,14 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="iokg-benchmarks-"))
     work.mkdir(parents=True, exist_ok=True)
-    results = {}
+    results: dict[int, dict[str, dict]] = {}
     for size in args.sizes:
         large = size >= args.large
         skip = set(args.skip) | (set(args.skip_large) if large else set())
         results[size] = measure(size, repeat=args.repeat_large if large else args.repeat, timeout=args.timeout,
                                 cpu=args.cpu, skip=skip, work=work, log=sys.stderr)
-    (work / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-    text = "\n\n".join([
-        f"Measured with `python benchmarks/run.py {' '.join(sys.argv[1:] if argv is None else argv)}` on {machine()}. "
-        f"Runs per task: {args.repeat} (sizes from {args.large:,}: {args.repeat_large}). Each cell: median CPU "
-        "seconds of the process / its peak memory; a task past its CPU limit is shown as stopped. Ratios are "
-        "iokg's time over the baseline's in the same run.",
-        table(args.sizes, results),
-        "Archive import (the users file of each size; rows per CPU second and peak memory):",
-        import_rates(args.sizes, results),
-        "Named queries one by one:",
-        query_table(args.sizes, results),
-    ])
-    print(text)
-    if args.write:
-        write(args.write, text)
+        # The tables so far, after every size: a long run that is stopped keeps what it measured.
+        report(args, argv, [s for s in args.sizes if s in results], results, work)
     return 0
 
 

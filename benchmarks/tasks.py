@@ -115,20 +115,21 @@ def task(name: str, data: Path, archive: Path | None, repeat: int) -> dict:
         cpu, wall, _ = timed(lambda: pyoxigraph_store(data), repeat)
     elif name.startswith("queries-"):
         if name == "queries-pyoxigraph":
-            from kg.queries import bindings, get_query
+            from kg.queries import bindings, get_query, with_values
 
             from kg.namespaces import PREFIXES
-            import pyoxigraph as ox
             from kg.terms import to_oxigraph
 
             store = pyoxigraph_store(data)
             prefixes = {k: str(v) for k, v in PREFIXES.items()}
 
             def one(query_name, params):
+                # The same text iokg runs: parameters as a VALUES block (pyoxigraph's own
+                # substitutions need the variable in the projection).
                 named = get_query(query_name)
-                values = {ox.Variable(str(k)): to_oxigraph(v) for k, v in bindings(named, params).items()}
-                return list(store.query(named.text, prefixes=prefixes, use_default_graph_as_union=True,
-                                        substitutions=values))
+                values = {str(k): to_oxigraph(v) for k, v in bindings(named, params).items()}
+                text = with_values(named.text, values) if values else named.text
+                return list(store.query(text, prefixes=prefixes, use_default_graph_as_union=True))
         elif name == "queries-iokg-oxigraph" and has_store():
             store = iokg_store(data)
 

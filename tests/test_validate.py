@@ -25,6 +25,7 @@ BAD = ROOT / "tests" / "bad-input"
 WARNINGS_ONLY = PREFIXES + textwrap.dedent("""
     op:spamouflage-youtube a io:InfluenceOperation ;
         rdfs:label "Spamouflage on YouTube"@en ;
+        io:sponsoredBy country:china ;
         io:activeOn platform:youtube ;
         io:targets country:taiwan ;
         io:relatedOperation op:spamouflage ;
@@ -358,3 +359,45 @@ def test_location_skips_comments_that_name_the_node(existing, tmp_path):
     path = write(tmp_path, "commented.ttl", text)
     report = validate(path, against=existing)
     assert [r.location for r in report.results] == [f"{path}:{PREFIX_LINES + 2}"]
+
+
+# One rule set: every check of queries/checks/ is enforced by validate ---------------------
+
+CHECK_FIXTURES = sorted((ROOT / "tests" / "checks").glob("*.t*"))
+
+
+def _check_batch(path: Path) -> Dataset:
+    dataset = Dataset()
+    dataset.parse(data=PREFIXES + path.read_text(encoding="utf-8"), format="trig")
+    return dataset
+
+
+def test_every_check_has_a_fixture():
+    from kg.queries import checks
+
+    assert CHECK_FIXTURES
+    assert {p.stem + "-violation" for p in CHECK_FIXTURES} == set(checks())
+
+
+@pytest.mark.parametrize("path", CHECK_FIXTURES, ids=lambda p: p.stem)
+def test_a_batch_a_check_flags_is_refused(path, existing):
+    """The check returns rows on the graph with the batch, and validate refuses the batch:
+    with the check's result, or with a shape's violation on the node the check flags."""
+    from kg.validation import validate
+    from kg.validation.rules import CHECK_SHAPE, check_rows
+
+    batch = _check_batch(path)
+    name = path.stem + "-violation"
+    graphs = {}
+    for dataset in (existing, batch):
+        for graph in dataset.graphs():
+            graphs.setdefault(graph.identifier, set()).update(graph)
+    rows = check_rows(list(graphs.items()))[name]
+    mentioned = {t for g in batch.graphs() for triple in g for t in triple}
+    assert any(set(row) & mentioned for row in rows), f"{name} does not flag {path.name}"
+    report = validate(batch, against=existing)
+    assert not report.conforms
+    flagged = {t for row in rows for t in row} & mentioned
+    # The check's own result, or a shape's violation on the same node (the check then repeats it).
+    assert any(r.shape == CHECK_SHAPE + name or r.terms[0] in flagged for r in report.violations), \
+        [str(r) for r in report.results]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
+import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -292,8 +292,11 @@ def _header(kind: ArchiveKind, file: Path, graph: URIRef, context: Context) -> s
 @contextlib.contextmanager
 def _temporary(target: Path):
     """A temporary file beside ``target``, removed unless it was renamed into place."""
+    # Named as kg.files names its temporary files (.<target>.<pid>.<token>.tmp), so that the
+    # data folder's lock keeps it while this process lives and removes it after a crash.
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as error:
         raise InputError(f"cannot write: {error.strerror or error}", path=target) from None
     handle = os.fdopen(descriptor, "wb", buffering=1 << 20)

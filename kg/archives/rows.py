@@ -228,7 +228,7 @@ def _general(lexical, head, tail, pattern, low, high, message, *, plain: bool, c
                 raise BadValue(message)
             return head + escape(text.strip()) + tail
         if check and ((pattern is not None and pattern(value) is None)
-                        or (is_range and not _in_range(value, low, high))):
+                      or (is_range and not _in_range(value, low, high))):
             raise BadValue(message)
         if plain and ('"' in value or "\\" in value or not value.isprintable()):
             value = value.translate(_ESCAPE)

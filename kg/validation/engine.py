@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from enum import Enum
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from kg import paths
 from kg.parsing import parse_file
 from kg.validation.base import Report, Result, Severity, label_of, short, shorten
+from kg.validation.compiler import path_text
 
 
-def load_shapes() -> Graph:
-    """All shape files of ``shapes/`` in one graph."""
+def load_shapes(*, portable: bool = False) -> Graph:
+    """All shape files of ``shapes/`` in one graph; with ``portable``, also those of
+    ``shapes/portable/`` (SHACL-SPARQL versions of checks iokg runs in Python)."""
     graph = Graph()
     files = sorted(paths.SHAPES_DIR.glob("*.ttl"))
+    if portable:
+        files += sorted((paths.SHAPES_DIR / "portable").glob("*.ttl"))
     for path in files:
         graph += parse_file(path)
     return graph
@@ -57,12 +62,87 @@ def sparql_parsed_once():
         processor.SPARQLProcessor.query = original
 
 
-def validate_graph(data: Graph, *, shapes: Graph | None = None, focus_nodes=None) -> Report:
+class Engine(str, Enum):
+    """How ``validate_graph`` runs the shapes."""
+
+    #: The shapes compiled to SPARQL and run by Oxigraph (pySHACL for any shape that does
+    #: not compile); the same results as pySHACL, much faster on large graphs.
+    OXIGRAPH = "oxigraph"
+    #: pySHACL alone: the reference.
+    PYSHACL = "pyshacl"
+
+
+def to_store(data: Graph):
+    """A ``pyoxigraph.Store`` in memory holding the triples of ``data`` (in its default graph)."""
+    return dataset_store([(None, data)])
+
+
+def dataset_store(graphs):
+    """A ``pyoxigraph.Store`` in memory with ``graphs``: rdflib graphs (named by their
+    identifiers) or ``(name, triples)`` pairs (name ``None``: the default graph).
+    Raises ValueError for a term Oxigraph refuses (an IRI with a space, say)."""
+    import pyoxigraph as ox
+
+    from kg.terms import to_oxigraph
+
+    store = ox.Store()
+    cache: dict = {}
+
+    def term(t):
+        found = cache.get(t)
+        if found is None:
+            found = cache[t] = to_oxigraph(t)
+        return found
+
+    quads = []
+    for item in graphs:
+        name, triples = (item.identifier, item) if isinstance(item, Graph) else item
+        graph = term(URIRef(str(name))) if isinstance(name, URIRef) else ox.DefaultGraph()
+        quads.extend(ox.Quad(term(s), term(p), term(o), graph) for s, p, o in triples)
+    store.bulk_extend(quads)
+    return store
+
+
+def validate_graph(data: Graph, *, shapes: Graph | None = None, focus_nodes=None,
+                   engine: Engine | str = Engine.OXIGRAPH, store=None) -> Report:
     """Validate ``data`` (which must include the ontology, so that ``sh:class`` follows
-    ``rdfs:subClassOf``) against the shapes, with no inference."""
+    ``rdfs:subClassOf``) against the shapes, with no inference.
+
+    ``engine`` is ``oxigraph`` (default: the shapes compiled to SPARQL, pySHACL for what does
+    not compile) or ``pyshacl``; both give the same results. ``store`` is a
+    ``pyoxigraph.Store`` that already holds ``data`` (else one is built). ``focus_nodes``
+    restricts pySHACL to those nodes (and implies ``pyshacl``).
+    Raises :class:`kg.errors.UsageError` for an unknown engine.
+    """
+    from kg.errors import UsageError
+
+    try:
+        engine = Engine(engine)
+    except ValueError:
+        raise UsageError(f"unknown validation engine {engine!r}; use one of: {', '.join(e.value for e in Engine)}") from None
+    shapes = shapes if shapes is not None else load_shapes()
+    if engine is Engine.OXIGRAPH and focus_nodes is None and store is None:
+        try:
+            store = to_store(data)
+        except ValueError:  # a term Oxigraph refuses (an IRI with a space, say): pySHACL reads it
+            engine = Engine.PYSHACL
+    if engine is Engine.OXIGRAPH and focus_nodes is None:
+        from kg.validation.compiler import compile_shapes, run
+
+        plan = compile_shapes(shapes)
+        results = run(plan, store, data, shapes)
+        graph = None
+        if plan.residual is not None:
+            rest = _pyshacl(data, plan.residual, None)
+            results += rest.results
+        results.sort()
+        return Report(conforms=not any(r.severity is Severity.VIOLATION for r in results), results=results, graph=graph)
+    return _pyshacl(data, shapes, focus_nodes)
+
+
+def _pyshacl(data: Graph, shapes: Graph, focus_nodes) -> Report:
     import pyshacl
 
-    shapes = shapes if shapes is not None else load_shapes()
     with sparql_parsed_once():
         conforms, report_graph, _ = pyshacl.validate(
             data,
@@ -76,16 +156,6 @@ def validate_graph(data: Graph, *, shapes: Graph | None = None, focus_nodes=None
     return Report(conforms=bool(conforms), results=results, graph=report_graph)
 
 
-def _path(report: Graph, path, names: Graph | None = None) -> str:
-    if path is None:
-        return ""
-    names = names if names is not None else report
-    inverse = report.value(path, SH.inversePath)
-    if inverse is not None:
-        return "^" + short(names, inverse)
-    return short(names, path)
-
-
 def results_of(report: Graph, data: Graph):
     """The results of a SHACL validation report graph, with terms written as ``data`` names them."""
     for node in report.subjects(RDF.type, SH.ValidationResult):
@@ -95,7 +165,7 @@ def results_of(report: Graph, data: Graph):
         yield Result(
             severity=Severity(str(severity).rsplit("#", 1)[-1]),
             focus=short(data, focus),
-            path=_path(report, report.value(node, SH.resultPath), data),
+            path=path_text(report, report.value(node, SH.resultPath), data),
             value=short(data, report.value(node, SH.value)),
             message=shorten("; ".join(messages)) or "(no message)",
             shape=short(data, report.value(node, SH.sourceShape)),

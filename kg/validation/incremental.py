@@ -15,6 +15,7 @@ from rdflib.namespace import SH
 from kg.validation.base import Report, Result, Severity, label_of
 from kg.validation.batch import Batch, as_batch, locate, read_batch
 from kg.validation.engine import load_shapes, validate_graph
+from kg.validation.rules import check_results, check_rows, without_repeats
 from kg.validation.terms import dangling_results, term_results
 
 
@@ -150,6 +151,7 @@ def validate(
     shapes: Graph | None = None,
     removed: Graph | None = None,
     replacing: bool = False,
+    checks: bool = True,
 ) -> Report:
     """Validate new assertions together with the ontology and the existing graph.
 
@@ -162,7 +164,9 @@ def validate(
     (``iokg remove``, ``add --replace``): the nodes they touch are validated again without
     them. Unless ``replacing``, a batch that gives an existing record another value of a
     single-valued property is told so ("use --replace"); new reference entities are named
-    at info level (:func:`kg.records.curation_results`).
+    at info level (:func:`kg.records.curation_results`). ``checks`` also applies the
+    graph-quality checks of ``queries/checks/`` to the nodes the batch touches (rows the
+    graph did not have before are violations).
     """
     from kg.records import EXISTING_SHAPE, curation_results
     from kg.dataset import load, union
@@ -194,8 +198,15 @@ def validate(
         if removed is not None:
             focus |= affected_nodes(removed, context, shapes)
         inverse = inverse_predicates(shapes)
-        after = _on(validate_graph(neighbourhood(combined, focus, ontology, inverse=inverse), shapes=shapes), focus)
-        before = _on(validate_graph(neighbourhood(context, focus, ontology, inverse=inverse), shapes=shapes), focus)
+        reach_after = neighbourhood(combined, focus, ontology, inverse=inverse)
+        reach_before = neighbourhood(context, focus, ontology, inverse=inverse)
+        after = _on(validate_graph(reach_after, shapes=shapes), focus)
+        before = _on(validate_graph(reach_before, shapes=shapes), focus)
+        if checks:
+            nodes = set(reach_after.subjects()) - set(ontology.subjects())
+            old_rows = check_rows(_quads_of(nodes, [existing], ontology))
+            after += check_results(_quads_of(nodes, [existing, batch.dataset], ontology, without=removed), ontology,
+                                   nodes=focus, before=old_rows)
     else:
         context = union(existing)
         combined = (context - removed if removed is not None else context) + new
@@ -203,8 +214,16 @@ def validate(
             combined.bind(prefix, namespace, override=True)
         after = validate_graph(combined, shapes=shapes).results
         before = _full_baseline(existing, context, shapes)
+        if checks:
+            old_rows = check_rows([g for g in existing.graphs() if len(g)])
+            merged = {}
+            for dataset in (existing, batch.dataset):
+                for graph in dataset.graphs():
+                    merged.setdefault(graph.identifier, set()).update(
+                        t for t in graph if removed is None or dataset is batch.dataset or t not in removed)
+            after += check_results(list(merged.items()), ontology, before=old_rows)
     old = {_key(r) for r in before}
-    results += [r for r in after if _key(r) not in old]
+    results = without_repeats(results + [r for r in after if _key(r) not in old])
     # A count violation that a value already in the graph causes is told once, with that value.
     told = {(r.focus, r.path) for r in results if r.shape == EXISTING_SHAPE}
     results = [r for r in results if (r.focus, r.path) not in told or r.shape == EXISTING_SHAPE
@@ -213,6 +232,20 @@ def validate(
     located = sorted({_with_location(batch, labels, r) for r in results})
     conforms = not any(r.severity is Severity.VIOLATION for r in located)
     return Report(conforms=conforms, results=sorted(located))
+
+
+def _quads_of(nodes: set, datasets: list, ontology: Graph, *, without: Graph | None = None) -> list:
+    """The triples of ``nodes`` in each named graph of ``datasets`` (by graph), and the
+    ontology; from the first dataset (the existing graph), not those in ``without``."""
+    graphs: dict = {ontology.identifier: set(ontology)}
+    for index, dataset in enumerate(datasets):
+        for node in nodes:
+            for s, p, o, g in dataset.quads((node, None, None, None)):
+                if index == 0 and without is not None and (s, p, o) in without:
+                    continue
+                name = getattr(g, "identifier", g)
+                graphs.setdefault(name, set()).add((s, p, o))
+    return list(graphs.items())
 
 
 def _with_location(batch: Batch, graph: Graph, result: Result) -> Result:
