@@ -29,6 +29,11 @@ from kg.store.sparql import syntax_error, with_values
 _PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
 _TYPES = {"iri", "integer", "decimal", "date", "string", "literal", "boolean"}
 _HEADER = re.compile(r"^#\+\s?(.*)$")
+# A GROUP_CONCAT with its separator and the variable it is bound to (``… AS ?platforms``).
+_LIST = re.compile(
+    r'GROUP_CONCAT\((?:(?!GROUP_CONCAT).)*?SEPARATOR\s*=\s*"((?:[^"\\]|\\.)*)"\s*\)\s*AS\s+\?(\w+)',
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 class Engine(str, Enum):
@@ -64,6 +69,11 @@ class NamedQuery:
     description: str
     tags: tuple[str, ...]
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    @property
+    def lists(self) -> dict[str, str]:
+        """The result columns the query builds with GROUP_CONCAT, with their separators."""
+        return list_columns(self.text)
 
 
 def parse_header(text: str) -> dict[str, object]:
@@ -269,6 +279,29 @@ def run(
     return chosen.query(text, bindings=bindings, timeout=timeout, allow_remote=allow_remote)
 
 
+def list_columns(text: str) -> dict[str, str]:
+    """The variables bound to a GROUP_CONCAT in ``text``, each with its separator."""
+    return {variable: separator.encode().decode("unicode_escape") for separator, variable in _LIST.findall(text)}
+
+
+def sort_lists(rows: Rows, lists: dict[str, str]) -> Rows:
+    """``rows`` with the items of every list cell (a column of ``lists``, joined by its
+    separator) sorted by code point, and an empty list unbound. SPARQL 1.1 leaves the order
+    of GROUP_CONCAT to the engine; this makes a named query's cells the same on every store."""
+    positions = [(i, lists[v]) for i, v in enumerate(rows.variables) if v in lists]
+    if not positions or not rows.rows:
+        return rows
+    result = []
+    for row in rows.rows:
+        cells = list(row)
+        for i, separator in positions:
+            if cells[i] is not None:
+                text = str(cells[i])
+                cells[i] = Literal(separator.join(sorted(text.split(separator)))) if text else None
+        result.append(tuple(cells))
+    return Rows(rows.variables, result, boolean=rows.boolean, graph=rows.graph)
+
+
 def query(
     name: str,
     *,
@@ -282,4 +315,5 @@ def query(
     operation="op:spamouflage")``) on ``store`` (default: the packaged data's default store),
     within ``timeout`` seconds when given."""
     named = get_query(name)
-    return run(named.text, store=store, dataset=dataset, engine=engine, bindings=bindings(named, params), timeout=timeout)
+    rows = run(named.text, store=store, dataset=dataset, engine=engine, bindings=bindings(named, params), timeout=timeout)
+    return sort_lists(rows, named.lists)

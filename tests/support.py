@@ -8,6 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import json
+from decimal import Decimal, InvalidOperation
+
+from rdflib import BNode, URIRef
+from rdflib.namespace import XSD
+
+from kg.namespaces import DOCUMENT
 from kg.namespaces import PREFIXES as _NAMESPACES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,6 +22,23 @@ DATA = ROOT / "kg" / "data"
 
 #: Turtle prefix declarations of every namespace iokg binds (io:, op:, fig:, doc:, …).
 PREFIXES = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(_NAMESPACES.items()))
+
+
+#: The five curated source documents. Tests of what they state are keyed to them by IRI and
+#: run on a data folder that holds only them (``curated_data``), so the graph can grow.
+CURATED = tuple(DOCUMENT[key] for key in ("000", "001", "002", "003", "004"))
+
+
+def curated_data(folder: Path) -> Path:
+    """A data folder in ``folder``: the shipped reference, curation and DISARM files and the
+    files of the five curated documents only (whatever else ``kg/data/documents`` holds)."""
+    (folder / "documents").mkdir(parents=True, exist_ok=True)
+    for path in DATA.glob("*.ttl"):
+        (folder / path.name).symlink_to(path)
+    for document in CURATED:
+        path = DATA / "documents" / f"{str(document).rsplit('/', 1)[-1]}.ttl"
+        (folder / "documents" / path.name).symlink_to(path)
+    return folder
 
 
 def iokg(*args: str) -> subprocess.CompletedProcess:
@@ -29,6 +53,46 @@ def digest(folder: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+NUMERIC = {
+    XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long, XSD.short, XSD.byte,
+    XSD.nonNegativeInteger, XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger,
+    XSD.unsignedInt, XSD.unsignedLong, XSD.unsignedShort, XSD.unsignedByte,
+}
+
+
+def _number(lexical: str) -> str:
+    try:
+        value = Decimal(lexical.strip())
+    except InvalidOperation:
+        return lexical
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def term_key(term, separator: str | None = None) -> str:
+    """A term as an engine-independent string: IRIs as <…>, blank nodes as _:, numbers by
+    value, other literals as JSON strings with @lang or ^^<datatype>; a GROUP_CONCAT value
+    (``separator`` given) as its items sorted, its language or datatype dropped."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return "_:"
+    if separator is not None:
+        text = str(term)
+        return json.dumps(separator.join(sorted(text.split(separator))), ensure_ascii=False) if text else ""
+    if term.datatype in NUMERIC:
+        return _number(str(term))
+    text = json.dumps(str(term), ensure_ascii=False)
+    if term.language:
+        return f"{text}@{term.language.lower()}"
+    if term.datatype and term.datatype != XSD.string:
+        return f"{text}^^<{term.datatype}>"
+    return text
 
 
 def free_port() -> int:

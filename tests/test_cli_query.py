@@ -118,13 +118,18 @@ def test_optional_parameter_on_oxigraph():
     assert result.returncode == 0, result.stderr
     bindings = json.loads(result.stdout)["results"]["bindings"]
     assert [b["sponsor"]["value"] for b in bindings] == ["https://w3id.org/iokg/country/china"]
-    assert bindings[0]["operationCount"]["value"] == "3"
+    # The three China-sponsored operations of the curated documents (more when a curator adds some).
+    operations = set(bindings[0]["operations"]["value"].split(" | "))
+    assert {"Spamouflage", "China-linked network targeting the Hong Kong protests (2019)",
+            "China-linked network removed by Twitter (June 2020)"} <= operations
+    assert int(bindings[0]["operationCount"]["value"]) == len(operations)
 
 
 def test_limit_parameter():
     result = iokg("query", "largest-removals", "-p", "limit=2", "--format", "csv")
     assert result.returncode == 0, result.stderr
-    assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 2
+    ranks = [int(row["rank"]) for row in csv.DictReader(io.StringIO(result.stdout))]
+    assert ranks and all(rank <= 2 for rank in ranks)  # ties share a rank, so a tie may add rows
 
 
 def test_missing_required_parameter():

@@ -70,7 +70,8 @@ def dataset():
 
 
 def test_found_the_five_documents():
-    assert [p.stem for p in DOCUMENTS] == sorted(EXPECTED)
+    """The five curated documents are there; a curator may add others beside them."""
+    assert set(EXPECTED) <= {p.stem for p in DOCUMENTS}
 
 
 def _graph(dataset, key):
@@ -131,7 +132,7 @@ def test_the_2004_range_figure(dataset):
 def test_one_operation_told_by_two_documents_is_one_iri_with_figures_kept_apart(dataset):
     china = OPERATION["china-2020"]
     sources = {str(d) for g in dataset.graphs() for d in g.objects(china, IO.reportedIn)}
-    assert sources == {str(DOCUMENT["002"]), str(DOCUMENT["003"])}
+    assert sources >= {str(DOCUMENT["002"]), str(DOCUMENT["003"])}  # other documents may report it too
     core = {}
     for key in ("002", "003"):
         graph = _graph(dataset, key)
