@@ -73,26 +73,6 @@ def parameter_cases(name: str, loaded) -> list[dict]:
     return ([{}] if not any(p.required for p in named.parameters) else []) + ([values] if values else [])
 
 
-#: Defects of files other engineers own, each with its reason; the tests of these files are
-#: expected to fail until the files are fixed (not strict: a fix simply passes).
-KNOWN = {
-    "sparqlwrapper": {
-        name: "SPARQLWrapper 2.0 reads the header as an update: it strips every other comment line and takes "
-              "the first keyword found anywhere, even inside a word (queries/*.rq are engineer queries')"
-        for name in ("figures.rq", "largest-removals.rq", "multi-platform-operations.rq", "operations-by-sponsor.rq")
-    } | {
-        name: "SPARQLWrapper 2.0 reads 'creation' as the update CREATE (it takes the first keyword found anywhere, "
-              "even inside a word); queries/account-*.rq are engineer archives'"
-        for name in ("account-creation-bursts.rq", "account-creation-dates.rq")
-    },
-}
-
-
-def known(kind: str, values):
-    return [pytest.param(v, marks=pytest.mark.xfail(reason=KNOWN[kind][key], strict=False))
-            if (key := getattr(v, "name", v)) in KNOWN[kind] else v for v in values]
-
-
 def test_queries_are_collected():
     assert len(QUERIES) > 0 and len(list(QUERIES_DIR.rglob("*.rq"))) >= len(QUERIES)
 
@@ -158,7 +138,7 @@ def test_unacceptable_format_is_406(served):
 # Named queries ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", known("sparqlwrapper", sorted(QUERIES_DIR.rglob("*.rq"))),
+@pytest.mark.parametrize("path", sorted(QUERIES_DIR.rglob("*.rq")),
                          ids=lambda p: p.relative_to(QUERIES_DIR).as_posix())
 def test_every_rq_file_is_a_query_for_sparqlwrapper(path):
     # SPARQLWrapper 2.0 removes only every other line of a block of comments and then takes
