@@ -77,7 +77,10 @@ INCIDENT = PREFIXES + textwrap.dedent("""
 
 
 def figure_of_000(slug: str, value: int, measure: str, quote: str) -> str:
-    """A new figure about op:spamouflage reported in doc:000 (to merge into graph 000)."""
+    """A new figure about op:spamouflage reported in doc:000 (to merge into graph 000); its
+    evidence gives the number, as the evidence rules require."""
+    if str(abs(value)) not in quote:
+        quote = f"{abs(value)} {quote}"
     return PREFIXES + textwrap.dedent(f"""
         fig:000-{slug} a io:ReportedFigure ;
             rdfs:label "Spamouflage: {value} Instagram {measure} removed"@en ;
@@ -122,7 +125,9 @@ def test_add_writes_a_new_document_graph_that_loads(incident, data_copy):
     result = iokg("add", str(incident), "--data", str(data_copy))
     assert result.returncode == 0, result.stdout + result.stderr
     target = data_copy / "documents" / "900.ttl"
-    assert f"added 44 triple(s): {target}" in result.stdout
+    from rdflib import Graph
+
+    assert f"added {len(Graph().parse(incident, format='turtle'))} triple(s): {target}" in result.stdout
     assert target.is_file()
     after = digest(data_copy)
     assert set(after) - set(before) == {"documents/900.ttl"}, "add wrote something else too"
