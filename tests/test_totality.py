@@ -46,7 +46,8 @@ NAMED_CASES = {"undated", "unnamed", "sponsor-less", "part-and-total", "multi-do
 
 # The class whose instances a parameter of type iri takes, per parameter name.
 PARAMETER_CLASSES = {"operation": IO.InfluenceOperation, "sponsor": IO.Actor, "narrative": IO.Narrative,
-                     "target": None}
+                     "target": None, "subject": IO.InfluenceOperation, "dimension": IO.AssessmentDimension,
+                     "rating": IO.Rating}
 OTHER_VALUES = {"limit": ["0", "3"], "language": ["en"]}
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -107,6 +108,8 @@ def _values(dataset, parameter) -> list:
         found = set(dataset.objects(None, IO.pushesNarrative)) | set(dataset.objects(None, SKOS.broader))
     elif parameter.name == "sponsor":
         found = set(dataset.objects(None, IO.sponsoredBy))
+    elif parameter.name == "property":
+        found = set(dataset.objects(None, IO.statementProperty))
     else:
         found = set(dataset.subjects(RDF.type, PARAMETER_CLASSES[parameter.name]))
     ours = sorted(v for v in found if isinstance(v, URIRef))
