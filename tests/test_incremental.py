@@ -33,7 +33,7 @@ def _figure(n: int, **change: str) -> dict[str, str]:
         "io:aboutOperation": "op:spamouflage",
         "io:outcomeOf": "resp:meta-spamouflage-takedown",
         "io:reportedIn": "doc:000",
-        "io:evidence": '"7704 accounts"@nl',
+        "io:evidence": f'"{100 + n} accounts"@nl',  # the number in its evidence (the evidence rule)
     }
     props.update(change)
     return {k: v for k, v in props.items() if v}

@@ -13,7 +13,9 @@ from kg.server.formats import GRAPH_FORMATS, RESULT_FORMATS
 #: Where an example value of a parameter comes from, by the parameter's name: the first
 #: (sorted) object of this property in the graph, so examples follow the data.
 EXAMPLE_SOURCES = {"operation": IO.aboutOperation, "narrative": IO.pushesNarrative, "target": IO.targets,
-                   "sponsor": IO.sponsoredBy, "platform": IO.onPlatform, "language": IO.language}
+                   "sponsor": IO.sponsoredBy, "platform": IO.onPlatform, "language": IO.language,
+                   "subject": IO.statementSubject, "property": IO.statementProperty,
+                   "dimension": IO.dimension, "rating": IO.rating}
 #: Example values of parameter types that need no graph.
 _TYPE_EXAMPLES = {"integer": "3", "decimal": "1000", "boolean": "true", "date": "2020-01-01"}
 
