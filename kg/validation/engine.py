@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import weakref
 from enum import Enum
 
 from rdflib import Graph, URIRef
@@ -77,15 +78,23 @@ def to_store(data: Graph):
     return dataset_store([(None, data)])
 
 
-def dataset_store(graphs):
+def dataset_store(graphs, *, base=()):
     """A ``pyoxigraph.Store`` in memory with ``graphs``: rdflib graphs (named by their
-    identifiers) or ``(name, triples)`` pairs (name ``None``: the default graph).
+    identifiers) or ``(name, triples)`` pairs (name ``None``: the default graph), after the
+    ready ``pyoxigraph.Quad``s of ``base`` (see :func:`graph_quads`).
     Raises ValueError for a term Oxigraph refuses (an IRI with a space, say)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_extend(_quads(graphs, base))
+    return store
+
+
+def _quads(graphs, base=()) -> list:
     import pyoxigraph as ox
 
     from kg.terms import to_oxigraph
 
-    store = ox.Store()
     cache: dict = {}
 
     def term(t):
@@ -94,13 +103,29 @@ def dataset_store(graphs):
             found = cache[t] = to_oxigraph(t)
         return found
 
-    quads = []
+    quads = list(base)
     for item in graphs:
         name, triples = (item.identifier, item) if isinstance(item, Graph) else item
         graph = term(URIRef(str(name))) if isinstance(name, URIRef) else ox.DefaultGraph()
         quads.extend(ox.Quad(term(s), term(p), term(o), graph) for s, p, o in triples)
-    store.bulk_extend(quads)
-    return store
+    return quads
+
+
+_GRAPH_QUADS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def graph_quads(graph: Graph, *, named: bool = False) -> tuple:
+    """The triples of ``graph`` as ``pyoxigraph.Quad``s (in the default graph, or in the
+    graph's name with ``named``), converted once while the graph keeps its size: for the
+    ontology, which every incremental validation copies into a small store.
+    Raises ValueError for a term Oxigraph refuses."""
+    key = (graph.identifier, named)
+    per_store = _GRAPH_QUADS.setdefault(graph.store, {})
+    found = per_store.get(key)
+    if found is None or found[0] != len(graph):
+        quads = tuple(_quads([(graph.identifier if named else None, graph)]))
+        found = per_store[key] = (len(graph), quads)
+    return found[1]
 
 
 def validate_graph(data: Graph, *, shapes: Graph | None = None, focus_nodes=None,

@@ -25,19 +25,24 @@ class View:
 
     def __init__(self, graphs, *, namespaces=None, without: Graph | None = None):
         self.without = without if without is not None and len(without) else None
-        self.graphs = []
-        for graph in graphs:
-            if isinstance(graph, Dataset):
-                self.graphs += list(graph.graphs())
-            else:
-                self.graphs.append(graph)
-        self.namespace_manager = namespaces or (self.graphs[0].namespace_manager if self.graphs else None)
+        self.datasets = [g for g in graphs if isinstance(g, Dataset)]
+        self.others = [g for g in graphs if not isinstance(g, Dataset)]
+        first = self.datasets[0] if self.datasets else self.others[0] if self.others else None
+        self.namespace_manager = namespaces or (first.namespace_manager if first is not None else None)
+
+    @property
+    def graphs(self) -> list[Graph]:
+        """Every graph the view reads (the named graphs of its datasets, and its graphs)."""
+        return [g for d in self.datasets for g in d.graphs()] + self.others
 
     def triples(self, pattern):
-        """Distinct triples matching ``pattern`` in any of the graphs."""
+        """Distinct triples matching ``pattern`` in any of the graphs: one index lookup per
+        dataset (all its named graphs at once), not one per named graph."""
         seen = set()
-        for graph in self.graphs:
-            for triple in graph.triples(pattern):
+        lookups = [d.store.triples(pattern, None) for d in self.datasets]
+        lookups += [((t, None) for t in g.triples(pattern)) for g in self.others]
+        for lookup in lookups:
+            for triple, _ in lookup:
                 if self.without is not None and triple in self.without:
                     continue
                 if triple not in seen:
@@ -94,30 +99,76 @@ def neighbourhood(graph: Graph, focus: Iterable, ontology: Graph, *, inverse: se
     """The part of ``graph`` that validating ``focus`` can read: the ontology, and every
     triple reached from the focus nodes in ``depth`` hops, forwards along any predicate and
     backwards along the ``inverse`` predicates the shapes follow backwards."""
-    from kg.namespaces import PREFIXES
-
-    inverse = inverse or set()
-    terms = set(ontology.subjects())
-    sub = Graph()
-    for prefix, namespace in PREFIXES.items():
-        sub.bind(prefix, namespace, override=True)
+    sub = _names()
     sub += ontology
+    for triple in reach(graph, focus, ontology_terms(ontology), inverse=inverse or set(), depth=depth):
+        sub.add(triple)
+    return sub
+
+
+def reach(graph, focus: Iterable, terms: "set | frozenset", *, inverse: set, depth: int = 5) -> set:
+    """The triples of ``graph`` reached from the ``focus`` nodes in ``depth`` hops (see
+    :func:`neighbourhood`), never walking through a term of the ontology (``terms``)."""
+    found = set()
     frontier = {n for n in focus if n not in terms}
     seen = set(frontier)
     for _ in range(depth + 1):
         following = set()
         for node in frontier:
             for triple in graph.triples((node, None, None)):
-                sub.add(triple)
+                found.add(triple)
                 following.add(triple[2])
             for predicate in inverse:
                 for subject in graph.subjects(predicate, node):
-                    sub.add((subject, predicate, node))
+                    found.add((subject, predicate, node))
                     following.add(subject)
         following = {n for n in following if isinstance(n, (URIRef, BNode)) and n not in seen and n not in terms}
         seen |= following
         frontier = following
-    return sub
+    return found
+
+
+_TERMS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def ontology_terms(ontology: Graph) -> frozenset:
+    """The subjects of the ontology graph (remembered while the graph keeps its size)."""
+    per_store = _TERMS.setdefault(ontology.store, {})
+    found = per_store.get(ontology.identifier)
+    if found is None or found[0] != len(ontology):
+        found = per_store[ontology.identifier] = (len(ontology), frozenset(ontology.subjects()))
+    return found[1]
+
+
+def _names() -> Graph:
+    """An empty graph with iokg's prefixes: what results name terms with."""
+    from kg.namespaces import PREFIXES
+
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    return graph
+
+
+def _validate_part(triples: set, ontology: Graph, shapes: Graph, view: View) -> Report:
+    """Validate the ontology and ``triples`` (a neighbourhood) on a small Oxigraph store, the
+    ontology's quads converted once; terms named and literals restored through ``view``.
+    An rdflib graph goes to pySHACL where Oxigraph refuses a term or a shape did not compile."""
+    from kg.validation.compiler import compile_shapes
+    from kg.validation.engine import dataset_store, graph_quads
+
+    if compile_shapes(shapes).residual is None:
+        try:
+            store = dataset_store([(None, triples)], base=graph_quads(ontology))
+        except ValueError:
+            pass
+        else:
+            return validate_graph(view, shapes=shapes, store=store)
+    sub = _names()
+    sub += ontology
+    for triple in triples:
+        sub.add(triple)
+    return validate_graph(sub, shapes=shapes)
 
 
 _BASELINES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -198,15 +249,17 @@ def validate(
         if removed is not None:
             focus |= affected_nodes(removed, context, shapes)
         inverse = inverse_predicates(shapes)
-        reach_after = neighbourhood(combined, focus, ontology, inverse=inverse)
-        reach_before = neighbourhood(context, focus, ontology, inverse=inverse)
-        after = _on(validate_graph(reach_after, shapes=shapes), focus)
-        before = _on(validate_graph(reach_before, shapes=shapes), focus)
+        terms = ontology_terms(ontology)
+        reach_after = reach(combined, focus, terms, inverse=inverse)
+        reach_before = reach(context, focus, terms, inverse=inverse)
+        names = _names().namespace_manager
+        after = _on(_validate_part(reach_after, ontology, shapes, View([existing, new], without=removed, namespaces=names)), focus)
+        before = _on(_validate_part(reach_before, ontology, shapes, View([existing], namespaces=names)), focus)
         if checks:
-            nodes = set(reach_after.subjects()) - set(ontology.subjects())
-            old_rows = check_rows(_quads_of(nodes, [existing], ontology))
-            after += check_results(_quads_of(nodes, [existing, batch.dataset], ontology, without=removed), ontology,
-                                   nodes=focus, before=old_rows)
+            nodes = {s for s, _, _ in reach_after} - terms
+            old_rows = check_rows(_quads_of(nodes, [existing]), base=ontology)
+            after += check_results(_quads_of(nodes, [existing, batch.dataset], without=removed), ontology,
+                                   nodes=focus, before=old_rows, base=ontology)
     else:
         context = union(existing)
         combined = (context - removed if removed is not None else context) + new
@@ -234,10 +287,11 @@ def validate(
     return Report(conforms=conforms, results=sorted(located))
 
 
-def _quads_of(nodes: set, datasets: list, ontology: Graph, *, without: Graph | None = None) -> list:
-    """The triples of ``nodes`` in each named graph of ``datasets`` (by graph), and the
-    ontology; from the first dataset (the existing graph), not those in ``without``."""
-    graphs: dict = {ontology.identifier: set(ontology)}
+def _quads_of(nodes: set, datasets: list, *, without: Graph | None = None) -> list:
+    """The triples of ``nodes`` in each named graph of ``datasets`` (by graph); from the
+    first dataset (the existing graph), not those in ``without``. (The ontology comes
+    whole, as the ``base`` of :func:`check_rows`.)"""
+    graphs: dict = {}
     for index, dataset in enumerate(datasets):
         for node in nodes:
             for s, p, o, g in dataset.quads((node, None, None, None)):

@@ -10,22 +10,24 @@ from __future__ import annotations
 from rdflib import BNode, Dataset, Graph, URIRef
 
 from kg.validation.base import Result, Severity, short, shorten
-from kg.validation.engine import dataset_store
+from kg.validation.engine import dataset_store, graph_quads
 
 #: The prefix of a check's name in ``Result.shape`` (``iokg:Check-figure-without-value``).
 CHECK_SHAPE = "iokg:Check-"
 
 
-def check_rows(graphs) -> dict[str, list[tuple]]:
+def check_rows(graphs, *, base: Graph | None = None) -> dict[str, list[tuple]]:
     """The rows of every check on ``graphs`` (as :func:`dataset_store` takes them; default
-    graph: the union), by name. Oxigraph runs them; rdflib when Oxigraph refuses a term."""
+    graph: the union) and the named graph ``base`` (the ontology: converted to Oxigraph
+    once, see :func:`graph_quads`), by name. Oxigraph runs them; rdflib when Oxigraph
+    refuses a term."""
     from kg.queries import checks
     from kg.terms import to_rdflib
 
     try:
-        store = dataset_store(graphs)
+        store = dataset_store(graphs, base=graph_quads(base, named=True) if base is not None else ())
     except ValueError:
-        return _rdflib_rows(graphs)
+        return _rdflib_rows(list(graphs) + ([base] if base is not None else []))
     rows = {}
     for name, query in checks().items():
         solutions = store.query(query.text, use_default_graph_as_union=True)
@@ -46,14 +48,15 @@ def _rdflib_rows(graphs) -> dict[str, list[tuple]]:
     return {name: [tuple(row) for row in dataset.query(query.text)] for name, query in checks().items()}
 
 
-def check_results(graphs, names: Graph, *, nodes=None, before: dict | None = None) -> list[Result]:
-    """Violations for the rows of the checks on ``graphs``: only rows that mention one of
-    ``nodes`` (when given) and that ``before`` (rows of the graph before a batch) lacks."""
+def check_results(graphs, names: Graph, *, nodes=None, before: dict | None = None, base: Graph | None = None) -> list[Result]:
+    """Violations for the rows of the checks on ``graphs`` and ``base`` (as
+    :func:`check_rows` takes them): only rows that mention one of ``nodes`` (when given)
+    and that ``before`` (rows of the graph before a batch) lacks."""
     from kg.queries import checks
 
     known = checks()
     results = []
-    for name, rows in sorted(check_rows(graphs).items()):
+    for name, rows in sorted(check_rows(graphs, base=base).items()):
         old = set((before or {}).get(name, ()))
         for row in rows:
             if row in old or (nodes is not None and not any(term in nodes for term in row)):

@@ -85,9 +85,6 @@ def dangling_results(new: Graph, graph, ontology: Graph) -> list[Result]:
 
 
 def _subjects_in(graph, namespace: str):
-    seen = set()
-    for g in graph.graphs:
-        for subject in g.subjects(RDF.type, None):
-            if isinstance(subject, URIRef) and str(subject).startswith(namespace) and subject not in seen:
-                seen.add(subject)
-                yield subject
+    for subject in graph.subjects(RDF.type, None):
+        if isinstance(subject, URIRef) and str(subject).startswith(namespace):
+            yield subject
