@@ -9,15 +9,13 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from kg import paths
-from kg.dataset import load, sources, union
+from kg.dataset import load, sources
 from kg.namespaces import ONTOLOGY
 from kg.placement import misplaced
 from kg.parsing import parse_file
 from kg.reasoner import ReasonerResult, java_available, reason
-from kg.validation import Report, load_shapes, validate_graph
+from kg.validation import Report, load_shapes, validate_dataset
 from kg.validation.meta import shape_problems
-from kg.validation.base import Severity
-from kg.validation.rules import dataset_check_results, without_repeats
 from kg.vocabulary import Problem, declared_terms, lint, undeclared_terms
 
 
@@ -78,12 +76,7 @@ def check(*, data_dir: Path | None = None, reasoner: bool | None = None) -> Chec
 
     shapes = load_shapes(portable=True)
     report.shapes = shape_problems(shapes)
-    data = union(dataset)
-    report.triples = len(data)
-    shacl = validate_graph(data, shapes=shapes)
     # One rule set: the rows of queries/checks/*-violation.rq are violations too.
-    rules = dataset_check_results(dataset, data)
-    results = without_repeats(shacl.results + rules)
-    report.shacl = Report(conforms=not any(r.severity is Severity.VIOLATION for r in results), results=sorted(results),
-                          graph=shacl.graph)
+    report.shacl = validate_dataset(dataset, shapes=shapes)
+    report.triples = report.shacl.triples
     return report

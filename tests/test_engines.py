@@ -131,6 +131,26 @@ def test_every_project_shape_compiles():
     assert len(plan.checks) > 100
 
 
+def test_a_whole_dataset_on_one_store_equals_the_union_and_the_rules():
+    """``validate_dataset`` (what ``iokg check`` runs: the shapes and the checks of
+    queries/checks/ on one Oxigraph store filled once, no rdflib union) gives exactly the
+    results of ``validate_graph`` on the union plus the rule checks, labels included, on the
+    curated graph with the corpus's planted violations in a named graph of their own."""
+    from kg.validation import validate_dataset
+    from kg.validation.rules import dataset_check_results, without_repeats
+
+    dataset = load()
+    planted = dataset.graph(URIRef("https://example.org/planted"))
+    planted += corpus() - union(dataset)
+    shapes = load_shapes(portable=True)
+    data = union(dataset)
+    expected = sorted(without_repeats(validate_graph(data, shapes=shapes).results + dataset_check_results(dataset, data)))
+    report = validate_dataset(dataset, shapes=shapes)
+    assert len(expected) > 100 and any(r.label for r in expected)
+    assert report.results == expected
+    assert report.triples == len(data)
+
+
 # A second, independent engine: rudof (pyrudof) --------------------------------------------
 #
 # rudof runs SHACL Core and SHACL-SPARQL constraints (sh:sparql with sh:select). Its

@@ -58,6 +58,7 @@ class Report:
     conforms: bool
     results: list[Result] = field(default_factory=list)
     graph: Graph | None = None
+    triples: int | None = None  # the distinct triples validated, when a whole graph was
 
     @property
     def violations(self) -> list[Result]:
@@ -79,11 +80,12 @@ def short(graph: Graph, term) -> str:
 
 
 def label_of(data, node) -> str:
-    """The English (or untagged) ``rdfs:label`` or ``skos:prefLabel`` of ``node``, or ``""``."""
+    """The English (or untagged) ``rdfs:label`` or ``skos:prefLabel`` of ``node``, or ``""``;
+    of several, the first in code-point order (the same whatever order a store gives)."""
     for prop in (RDFS.label, SKOS.prefLabel):
-        for value in data.objects(node, prop):
-            if isinstance(value, Literal) and value.language in (None, "en"):
-                return str(value)
+        found = [str(v) for v in data.objects(node, prop) if isinstance(v, Literal) and v.language in (None, "en")]
+        if found:
+            return min(found)
     return ""
 
 

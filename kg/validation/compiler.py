@@ -466,19 +466,60 @@ def _format(message: str, bindings: dict) -> str:
     return message
 
 
+#: Lexical forms rdflib surely reads (never ill-typed), by datatype: the literals of a large
+#: graph are checked with these before any is turned into an rdflib ``Literal``.
+_SURELY_WELL_TYPED = {
+    XSD.integer: re.compile(r"[+-]?[0-9]+"),
+    XSD.decimal: re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
+    XSD.nonNegativeInteger: re.compile(r"\+?[0-9]+"),
+    XSD.positiveInteger: re.compile(r"\+?0*[1-9][0-9]*"),
+    XSD.boolean: re.compile(r"true|false|1|0"),
+}
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def _surely_well_typed(value: str, datatype: URIRef) -> bool:
+    """Whether rdflib surely reads ``value`` as a ``datatype`` (False: ask rdflib)."""
+    import datetime
+
+    pattern = _SURELY_WELL_TYPED.get(datatype)
+    if pattern is not None:
+        return pattern.fullmatch(value) is not None
+    if datatype == XSD.date:
+        match = _DATE.fullmatch(value)
+        if match is None:
+            return False
+        try:
+            datetime.date(*map(int, match.groups()))
+        except ValueError:
+            return False
+        return True
+    return False
+
+
 def _ill_typed(store, datatypes) -> list:
-    """Literals of the store that rdflib (and so pySHACL) finds ill-typed."""
+    """Literals of the store that rdflib (and so pySHACL) finds ill-typed. rdflib is asked
+    only about the distinct literals whose lexical form is not surely well typed."""
+    import pyoxigraph as ox
+
     from kg.terms import to_rdflib
 
     if not datatypes:
         return []
     values = ", ".join(f"<{d}>" for d in datatypes)
     query = f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o)) FILTER(DATATYPE(?o) IN ({values})) }}"
+    names: dict = {}
     bad = []
     for row in store.query(query):
-        literal = to_rdflib(row["o"])
+        term = row["o"]
+        datatype = names.get(term.datatype.value)
+        if datatype is None:
+            datatype = names[term.datatype.value] = URIRef(term.datatype.value)
+        if isinstance(term, ox.Literal) and _surely_well_typed(term.value, datatype):
+            continue
+        literal = to_rdflib(term)
         if getattr(literal, "ill_typed", None) is True:
-            bad.append(row["o"])
+            bad.append(term)
     return bad
 
 
@@ -490,15 +531,23 @@ def run(plan: Plan, store, data: Graph, shapes: Graph) -> list[Result]:
     ill = _ill_typed(store, plan.ill_typed_datatypes)
     well_typed = ("!(" + " || ".join(f"sameTerm({{v}}, {x})" for x in map(str, ill)) + ")") if ill else "true"
     focus_sets: dict = {}
+    targeted: dict = {}
 
     def members(shape):
+        """The focus nodes of a node shape (only asked for the rows of a check that several
+        node shapes list)."""
         if shape not in focus_sets:
             focus_sets[shape] = {row["this"] for row in store.query(f"SELECT DISTINCT ?this WHERE {{ {plan.targets[shape]} }}")}
         return focus_sets[shape]
 
+    def any_focus(shape) -> bool:
+        if shape not in targeted:
+            targeted[shape] = bool(store.query(f"ASK {{ {plan.targets[shape]} }}"))
+        return targeted[shape]
+
     results = []
     for check in plan.checks:
-        if not any(members(o) for o in check.covers):
+        if not any(any_focus(o) for o in check.covers):
             continue  # no focus node: nothing to check (most checks, on a batch's neighbourhood)
         query = re.sub(r"__WELL_TYPED__\((\?\w+)\)", lambda m: well_typed.replace("{v}", m.group(1)), check.query)
         solutions = store.query(query)

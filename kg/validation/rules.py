@@ -21,13 +21,19 @@ def check_rows(graphs, *, base: Graph | None = None) -> dict[str, list[tuple]]:
     graph: the union) and the named graph ``base`` (the ontology: converted to Oxigraph
     once, see :func:`graph_quads`), by name. Oxigraph runs them; rdflib when Oxigraph
     refuses a term."""
-    from kg.queries import checks
-    from kg.terms import to_rdflib
-
     try:
         store = dataset_store(graphs, base=graph_quads(base, named=True) if base is not None else ())
     except ValueError:
         return _rdflib_rows(list(graphs) + ([base] if base is not None else []))
+    return store_rows(store)
+
+
+def store_rows(store) -> dict[str, list[tuple]]:
+    """The rows of every check on a ``pyoxigraph.Store`` (default graph: the union of its
+    named graphs), by name."""
+    from kg.queries import checks
+    from kg.terms import to_rdflib
+
     rows = {}
     for name, query in checks().items():
         solutions = store.query(query.text, use_default_graph_as_union=True)
@@ -48,15 +54,17 @@ def _rdflib_rows(graphs) -> dict[str, list[tuple]]:
     return {name: [tuple(row) for row in dataset.query(query.text)] for name, query in checks().items()}
 
 
-def check_results(graphs, names: Graph, *, nodes=None, before: dict | None = None, base: Graph | None = None) -> list[Result]:
+def check_results(graphs, names: Graph, *, nodes=None, before: dict | None = None, base: Graph | None = None,
+                  rows: dict | None = None) -> list[Result]:
     """Violations for the rows of the checks on ``graphs`` and ``base`` (as
-    :func:`check_rows` takes them): only rows that mention one of ``nodes`` (when given)
-    and that ``before`` (rows of the graph before a batch) lacks."""
+    :func:`check_rows` takes them), or for ``rows`` already found: only rows that mention
+    one of ``nodes`` (when given) and that ``before`` (rows of the graph before a batch) lacks."""
     from kg.queries import checks
 
     known = checks()
     results = []
-    for name, rows in sorted(check_rows(graphs, base=base).items()):
+    found = rows if rows is not None else check_rows(graphs, base=base)
+    for name, rows in sorted(found.items()):
         old = set((before or {}).get(name, ()))
         for row in rows:
             if row in old or (nodes is not None and not any(term in nodes for term in row)):
