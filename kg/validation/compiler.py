@@ -80,6 +80,7 @@ class Check:
     sparql: object = None  # the SPARQL constraint node, for sh:sparql checks
     extra: list = field(default_factory=list)  # the SPARQL constraint's own messages
     compare: tuple | None = None  # (operator, bound): a comparison checked again in Python
+    counts: tuple | None = None  # (low, high, component below, component above): two bounds, one query (rows: ?this ?count)
     covers: tuple = ()  # the node shapes whose focus nodes the query covers (owners, at first)
 
     def __post_init__(self):
@@ -314,6 +315,8 @@ def _compile_shape(compiler: _Compiler, shape, owners: tuple, targets: dict, *, 
     constraints = [p for p in parameters if p in VALUE_CONSTRAINTS or p in (SH.minCount, SH.maxCount, SH.uniqueLang, SH.qualifiedValueShape)]
     if constraints and not messages:
         raise Unsupported("no sh:message (pySHACL writes its own)")
+    lows, highs = list(g.objects(shape, SH.minCount)), list(g.objects(shape, SH.maxCount))
+    both_counts = (int(lows[0]), int(highs[0])) if len(lows) == 1 and len(highs) == 1 and not node_shape else None
     for parameter in parameters:
         if parameter in IGNORED or parameter in (RDF.type, RDFS.label, RDFS.comment, RDFS.isDefinedBy, RDFS.seeAlso):
             continue
@@ -332,6 +335,15 @@ def _compile_shape(compiler: _Compiler, shape, owners: tuple, targets: dict, *, 
                                         compare=(COMPARISONS[parameter], value)))
                     continue
             elif parameter in (SH.minCount, SH.maxCount):
+                if both_counts is not None:
+                    if parameter == SH.minCount:  # one query for both (the maxCount is skipped)
+                        low, high = both_counts
+                        query = (f"SELECT ?this (COUNT(DISTINCT ?value) AS ?count) WHERE {{ {focus} OPTIONAL {{ {values} }} }} "
+                                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {low} || COUNT(DISTINCT ?value) > {high})")
+                        checks.append(Check(shape, SH.MinCountConstraintComponent, query, severity, messages, path, owners,
+                                            counts=both_counts + (SH.MinCountConstraintComponent,
+                                                                  SH.MaxCountConstraintComponent)))
+                    continue
                 operator = "<" if parameter == SH.minCount else ">"
                 optional = f"OPTIONAL {{ {values} }}" if parameter == SH.minCount else values
                 query = (f"SELECT ?this WHERE {{ {focus} {optional} }} GROUP BY ?this "
@@ -345,6 +357,15 @@ def _compile_shape(compiler: _Compiler, shape, owners: tuple, targets: dict, *, 
                 if g.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
                     raise Unsupported("sh:qualifiedValueShapesDisjoint")
                 condition = compiler.conforms(value, "?value")
+                low, high = g.value(shape, SH.qualifiedMinCount), g.value(shape, SH.qualifiedMaxCount)
+                if low is not None and high is not None:  # both bounds in one query
+                    query = (f"SELECT ?this (COUNT(DISTINCT ?value) AS ?count) WHERE {{ {focus} OPTIONAL {{ {values} "
+                             f"FILTER({condition}) }} }} GROUP BY ?this "
+                             f"HAVING (COUNT(DISTINCT ?value) < {int(low)} || COUNT(DISTINCT ?value) > {int(high)})")
+                    checks.append(Check(shape, COMPONENTS[SH.qualifiedMinCount], query, severity, messages, path, owners,
+                                        counts=(int(low), int(high), COMPONENTS[SH.qualifiedMinCount],
+                                                COMPONENTS[SH.qualifiedMaxCount])))
+                    continue
                 for bound, operator in ((SH.qualifiedMinCount, "<"), (SH.qualifiedMaxCount, ">")):
                     limit = g.value(shape, bound)
                     if limit is None:
@@ -564,9 +585,25 @@ def run(plan: Plan, store, data: Graph, shapes: Graph) -> list[Result]:
                 continue
             this = row["this"]
             times = 1 if exact else sum(1 for o in check.owners if this in members(o))
-            if times:
-                results += [_result_of(check, row, names, data, shapes, to_rdflib)] * times
+            if not times:
+                continue
+            for one in _split(check, row):
+                results += [_result_of(one, row, names, data, shapes, to_rdflib)] * times
     return results
+
+
+def _split(check: Check, row) -> list[Check]:
+    """The check a row violates: a check of two count bounds (sh:minCount and sh:maxCount,
+    or sh:qualifiedMinCount and sh:qualifiedMaxCount) is the lower or the upper one (or
+    both, for a lower bound above the upper) by the row's count."""
+    if check.counts is None:
+        return [check]
+    from dataclasses import replace
+
+    number = int(row["count"].value)
+    low, high, below, above = check.counts
+    return ([replace(check, component=below, counts=None)] if number < low else []) + (
+        [replace(check, component=above, counts=None)] if number > high else [])
 
 
 VALUE_COMPONENTS = {COMPONENTS[p] for p in VALUE_CONSTRAINTS}
