@@ -24,8 +24,9 @@ system's temporary folder) and reused. Columns:
 ``batch``        ``kg.validate`` of a new document of about 100 nodes against the dataset
                  (incremental: what ``iokg validate FILE`` and ``iokg add`` do once the
                  graph is loaded)
-``pyshacl batch`` stock pySHACL on the union plus the batch (what validating the batch in
-                 context costs without iokg's incremental validation), same bound
+``pyshacl batch`` the same pySHACL run: pySHACL has no incremental validation, so validating
+                 the batch in context is validating the union with the batch (the
+                 ``pyshacl`` column is that run too: about 1,000 triples more than ``full``)
 
 Not a test: it measures. Loading the graph with rdflib (``kg.load``) is not counted.
 """
@@ -122,8 +123,10 @@ def measure(folder: Path, *, pyshacl_up_to: int, repeat: int) -> dict:
 
         data = union(dataset)
         options = {"shacl_graph": load_shapes(), "inference": "none", "advanced": True, "allow_warnings": True}
-        result["pyshacl"], _ = _cpu(pyshacl.validate, data, **options)
-        result["pyshacl_batch"], _ = _cpu(pyshacl.validate, data + new, **options)
+        # pySHACL validates a batch in context only by validating everything: one run on the
+        # union with the batch is the baseline of both columns.
+        result["pyshacl"], _ = _cpu(pyshacl.validate, data + new, **options)
+        result["pyshacl_batch"] = result["pyshacl"]
     return result
 
 
