@@ -4,7 +4,8 @@ ratio of the two, and the growth exponent between the smallest and the largest s
 
 The graph at each size is the synthetic generator's (``benchmarks/synthetic.py``, same seed)
 as a data folder (iokg's reference, curation and DISARM graphs, one file per synthetic
-document), opened the way every command opens it: ``kg.store.open_store("oxigraph",
+document, and a made-up archive of accounts and posts imported with ``kg.archives``, about
+half as many triples again, unless ``--no-archive``), opened the way every command opens it: ``kg.store.open_store("oxigraph",
 data_dir=...)`` (Oxigraph's bulk load of the files, then the derived provenance and
 per-source statement graphs). Each query runs ``--repeat`` times:
 
@@ -67,6 +68,7 @@ class QueryTiming:
     seconds: dict[int, float] = field(default_factory=dict)
     bare: dict[int, float] = field(default_factory=dict)
     rows: dict[int, int] = field(default_factory=dict)
+    stopped: set[int] = field(default_factory=set)  # sizes at which a run was stopped (--limit)
 
     @property
     def exponent(self) -> float | None:
@@ -123,6 +125,23 @@ def write_data_folder(nquads: bytes | Path, directory: Path) -> int:
     return sum(len(t) for t in by_graph.values())
 
 
+def add_archive(directory: Path, *, triples: int, seed: int = 1) -> None:
+    """Import a made-up archive into the data folder (``kg.archives``, as ``iokg import``
+    does): a users file of ``triples / 24`` accounts of the first synthetic operation and a
+    tweets file of as many posts, so that the account-level queries have data to scale
+    with (about half as many triples again as ``triples``)."""
+    from kg.archives import import_accounts, import_tweets
+
+    synthetic = _synthetic()
+    accounts = max(1, triples // 24)
+    with tempfile.TemporaryDirectory(prefix="iokg-archive-") as folder:
+        users, tweets = Path(folder) / "users.csv.gz", Path(folder) / "tweets.csv.gz"
+        synthetic.write_users(users, rows=accounts, seed=seed)
+        synthetic.write_tweets(tweets, rows=accounts, accounts=accounts, seed=seed)
+        import_accounts(users, operation="op:synthetic-0000000", data_dir=directory, progress=False)
+        import_tweets(tweets, data_dir=directory, progress=False)
+
+
 def build_store(data_dir: Path):
     """iokg's Oxigraph store of ``data_dir`` (as ``--store oxigraph`` opens it)."""
     from kg.store import open_store
@@ -163,14 +182,27 @@ def workload(name: str, store) -> tuple:
     return iokg, bare
 
 
-def median_cpu(function, *, repeat: int, budget: float) -> tuple[float, object]:
+def _cpu(function) -> tuple[float, object]:
+    start = time.process_time()
+    result = function()
+    return time.process_time() - start, result
+
+
+def median_cpu(function, *, repeat: int, budget: float, limit: float | None = None) -> tuple[float | None, object]:
     """The median CPU seconds of ``repeat`` calls of ``function`` (one when the first takes
-    longer than ``budget``) and its last result."""
+    longer than ``budget``) and its last result. With ``limit``, each call runs in a forked
+    child (``kg.bounds.run_bounded``) that is killed after ``limit`` seconds (wall): then
+    the time is None (stopped)."""
+    from kg.bounds import run_bounded
+    from kg.errors import LimitError
+
     times, result = [], None
     for _ in range(repeat):
-        start = time.process_time()
-        result = function()
-        times.append(time.process_time() - start)
+        try:
+            seconds, result = run_bounded(_cpu, function, timeout=limit) if limit else _cpu(function)
+        except LimitError:
+            return None, None
+        times.append(seconds)
         if times[0] > budget:
             break
     return statistics.median(times), result
@@ -184,9 +216,13 @@ def all_names() -> list[str]:
 
 
 def measure(*, sizes=(100_000, 1_000_000), files=None, names=None, seed: int = 1, repeat: int = 3,
-            budget: float = 60.0, progress: bool = False) -> list[QueryTiming]:
+            budget: float = 60.0, limit: float | None = None, archive: bool = True,
+            progress: bool = False) -> list[QueryTiming]:
     """Time every named query and check (or ``names``) at each size on iokg's store and on
-    bare pyoxigraph; return one ``QueryTiming`` each."""
+    bare pyoxigraph (each run stopped after ``limit`` seconds when given); return one
+    ``QueryTiming`` each (a stopped run's time is missing). With ``archive`` the data
+    folder also holds an imported archive (:func:`add_archive`); sizes are the triples of
+    the whole store."""
     names = list(names or all_names())
     timings = {name: QueryTiming(name) for name in names}
     for source in (list(files) if files else list(sizes)):
@@ -195,47 +231,55 @@ def measure(*, sizes=(100_000, 1_000_000), files=None, names=None, seed: int = 1
                 data = source
             else:
                 data = _synthetic().generate(triples=source, seed=seed).serialize(format="nquads", encoding="utf-8")
-            triples = write_data_folder(data, Path(folder))
+            synthetic = write_data_folder(data, Path(folder))
             del data
+            if archive:
+                add_archive(Path(folder), triples=synthetic, seed=seed)
             start = time.process_time()
             store = build_store(Path(folder))
+            opened = time.process_time() - start
+            triples = len(store)
             if progress:
-                print(f"{triples:,} synthetic triples; store opened in {time.process_time() - start:.1f} s CPU",
+                print(f"{triples:,} triples ({synthetic:,} synthetic); store opened in {opened:.1f} s CPU",
                       file=sys.stderr, flush=True)
             for name in names:
                 iokg, bare = workload(name, store)
-                seconds, rows = median_cpu(iokg, repeat=repeat, budget=budget)
-                bare_seconds, _ = median_cpu(bare, repeat=repeat, budget=budget)
+                seconds, rows = median_cpu(iokg, repeat=repeat, budget=budget, limit=limit)
+                bare_seconds, _ = median_cpu(bare, repeat=repeat, budget=budget, limit=limit)
                 timing = timings[name]
-                timing.seconds[triples], timing.bare[triples], timing.rows[triples] = seconds, bare_seconds, rows
+                for found, value in ((timing.seconds, seconds), (timing.bare, bare_seconds), (timing.rows, rows)):
+                    if value is not None:
+                        found[triples] = value
+                    else:
+                        timing.stopped.add(triples)
                 if progress:
-                    print(f"  {name}: iokg {seconds:.4f} s, pyoxigraph {bare_seconds:.4f} s, {rows} rows",
-                          file=sys.stderr, flush=True)
+                    print(f"  {name}: iokg {_figure(seconds, '.4f')} s, pyoxigraph {_figure(bare_seconds, '.4f')} s, "
+                          f"{'?' if rows is None else rows} rows", file=sys.stderr, flush=True)
             store.close()
     return list(timings.values())
 
 
-def _figure(value: float | None, digits: str = ".2f") -> str:
-    return "–" if value is None else format(value, digits)
+def _figure(value: float | None, digits: str = ".2f", missing: str = "stopped") -> str:
+    return missing if value is None else format(value, digits)
 
 
 def table(timings: list[QueryTiming], *, markdown: bool = False) -> str:
     """The timings as a table: per size iokg's and pyoxigraph's seconds, the ratio at the
     largest size, rows, and both growth exponents (``*``: under FIXED_COST seconds at the
     largest size, so mostly fixed cost)."""
-    sizes = sorted({n for t in timings for n in t.seconds})
+    sizes = sorted({n for t in timings for n in (*t.seconds, *t.stopped)})
     large = sizes[-1] if sizes else 0
     header = (["query"] + [f"iokg {n:,} (s)" for n in sizes] + [f"pyoxigraph {n:,} (s)" for n in sizes]
               + [f"iokg / pyoxigraph at {large:,}", "rows", "exponent iokg", "exponent pyoxigraph"])
     lines = [header]
     for t in timings:
-        small_time = t.seconds.get(large, 0) < FIXED_COST
-        mark = "*" if small_time else ""
+        mark = "*" if large in t.seconds and t.seconds[large] < FIXED_COST else ""
+        gone = "stopped" if t.stopped else "–"
         lines.append([t.name] + [_figure(t.seconds.get(n), ".4f") for n in sizes]
                      + [_figure(t.bare.get(n), ".4f") for n in sizes]
-                     + [_figure(t.ratio(large)) + ("×" if t.ratio(large) else ""),
-                        " / ".join(str(t.rows.get(n, "")) for n in sizes),
-                        _figure(t.exponent) + mark, _figure(t.bare_exponent) + mark])
+                     + [_figure(t.ratio(large), missing=gone) + ("×" if t.ratio(large) else ""),
+                        " / ".join(str(t.rows.get(n, "–")) for n in sizes),
+                        _figure(t.exponent, missing=gone) + mark, _figure(t.bare_exponent, missing=gone) + mark])
     if markdown:
         rows = ["| " + " | ".join(row) + " |" for row in lines]
         rows.insert(1, "|" + "|".join("---" for _ in header) + "|")
@@ -263,10 +307,14 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per query and size; the median is shown")
     parser.add_argument("--budget", type=float, default=60.0,
                         help="CPU seconds after which a query's first run is not repeated")
+    parser.add_argument("--limit", type=float, metavar="SECONDS",
+                        help="stop a run after SECONDS (wall; the query runs in a forked child)")
+    parser.add_argument("--no-archive", dest="archive", action="store_false",
+                        help="no imported archive (accounts and posts) in the data")
     parser.add_argument("--markdown", action="store_true", help="print the table in Markdown")
     args = parser.parse_args(argv)
     timings = measure(sizes=args.sizes, files=args.files, names=args.names, seed=args.seed, repeat=args.repeat,
-                      budget=args.budget, progress=True)
+                      budget=args.budget, limit=args.limit, archive=args.archive, progress=True)
     print(table(timings, markdown=args.markdown))
     exponents = [(t.exponent, t.name) for t in timings if t.exponent is not None]
     if exponents:
