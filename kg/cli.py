@@ -554,9 +554,8 @@ class _Choices:
 def _export(args) -> int:
     from kg.exports import export, write_atomic
 
-    # By default from the files through rdflib: Oxigraph keeps numbers, dates and booleans by
-    # value (3500.0 comes back as "3500"^^xsd:decimal), the export keeps the files' forms.
-    data = export(_open(args, default="memory").dataset(), format=args.format, graphs=args.graph,
+    # From the store (by default the on-disk index): every store gives the same bytes.
+    data = export(_open(args), format=args.format, graphs=args.graph,
                   with_ontology=args.with_ontology, with_shapes=args.with_shapes, context=args.jsonld_context)
     if args.output is None:
         sys.stdout.buffer.write(data)
