@@ -554,8 +554,10 @@ class _Choices:
 def _export(args) -> int:
     from kg.exports import export, write_atomic
 
-    # From the store (by default the on-disk index): every store gives the same bytes.
-    data = export(_open(args), format=args.format, graphs=args.graph,
+    # Every store gives the same bytes. By default Oxigraph in memory, bulk-loaded from the
+    # files: dumping the on-disk index reads every term through RocksDB and is slower than
+    # loading again (README, "Export speed").
+    data = export(_open(args, default="oxigraph"), format=args.format, graphs=args.graph,
                   with_ontology=args.with_ontology, with_shapes=args.with_shapes, context=args.jsonld_context)
     if args.output is None:
         sys.stdout.buffer.write(data)
