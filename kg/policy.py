@@ -63,9 +63,32 @@ def guard_query(text: str, *, graphs: Collection[str] = (), allow_remote: bool =
         raise PolicyError(f"refused by the network policy: {why}; {REMOTE_HINT}")
 
 
+#: The keywords by which SPARQL reaches outside the dataset.
+_OUTSIDE = frozenset({"SERVICE", "LOAD", "FROM", "USING"})
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def may_reach_outside(text: str) -> bool:
+    """False when ``text`` cannot name SERVICE, LOAD, FROM or USING: no word outside comments,
+    strings and IRIs begins with one of them (``FROM:g`` included, which a parser may read
+    as FROM and ``:g``), and no ``\\u`` escape could spell one. Then the parse is not needed;
+    it is most of a cold query's time."""
+    if "\\u" in text or "\\U" in text:
+        return True
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "word" and match.group()[0] not in "?$":
+            letters = _LETTERS.match(match.group())
+            if letters and letters.group().upper() in _OUTSIDE:
+                return True
+    return False
+
+
 def _reaches(text: str) -> Iterator[tuple[str, str | None]]:
     """``(SERVICE|LOAD|FROM|FROM NAMED, iri)`` for every place ``text`` reaches outside the dataset."""
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    if not may_reach_outside(text):
+        return
 
     try:
         parsed = parseQuery(text)
@@ -126,9 +149,10 @@ def _iri(term, prefixes: dict[str, str]) -> str | None:
     return str(term)
 
 
-# Enough of SPARQL's lexical grammar to tell keywords from the same letters in a comment, a
-# string or an IRI (the fallback for text rdflib's parser refuses but another engine may take).
-_TOKEN = re.compile(
+#: Enough of SPARQL's lexical grammar to tell keywords from the same letters in a comment, a
+#: string or an IRI (the fallback for text rdflib's parser refuses but another engine may
+#: take), and brackets that are syntax from those inside strings (``kg.store.sparql`` too).
+SPARQL_TOKEN = _TOKEN = re.compile(
     r'(?P<comment>#[^\n]*)'
     r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"

@@ -82,7 +82,65 @@ STATEMENTS_UPDATE = f"INSERT {{ GRAPH <{STATEMENTS}> {{ {_TEMPLATE} }} }}\n{STAT
 
 def add_statements(dataset: Dataset) -> None:
     """Derive the qualified statements of every document graph of ``dataset`` into the
-    graph ``graph:statements`` (see the module's docstring)."""
-    graph = dataset.graph(STATEMENTS)
-    for triple in dataset.query(STATEMENTS_CONSTRUCT):
-        graph.add(triple)
+    graph ``graph:statements`` (see the module's docstring).
+
+    The same statements as ``STATEMENTS_CONSTRUCT`` gives, computed with rdflib's triple
+    patterns instead of its SPARQL engine, whose parse of the query alone costs about a
+    second in every process that loads the graph (``tests/test_model.py`` checks that the
+    stores that run ``STATEMENTS_UPDATE`` derive the same triples)."""
+    import hashlib
+
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    # GRAPH ?g ranges over the named graphs only
+    graphs = [g for g in dataset.graphs() if isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID]
+    labels: dict = {}
+
+    def english_labels(node) -> list:
+        if node not in labels:
+            found = set()
+            for graph in graphs:
+                for prop in (RDFS.label, SKOS.prefLabel):
+                    for label in graph.objects(node, prop):
+                        language = getattr(label, "language", None) or ""
+                        if isinstance(label, Literal) and (language.lower() == "en" or language.lower().startswith("en-")):
+                            found.add(str(label))
+            labels[node] = sorted(found) or [None]
+        return labels[node]
+
+    derived = set()
+    for graph in graphs:
+        name = str(graph.identifier)
+        if not name.startswith(str(DOCUMENT)):
+            continue
+        short = name[len(str(DOCUMENT)):]
+        prefix = f"{STATEMENT}{short.replace('_', '-').lower()}-"
+        for prop, words in QUALIFIED_PROPERTIES.items():
+            for subject, value in graph.subject_objects(prop):
+                if isinstance(subject, BNode) or isinstance(value, BNode):
+                    continue  # STR() of a blank node is an error: the pattern binds no ?statement
+                if prop == IO.date and not str(subject).startswith(str(RESPONSE)):
+                    continue
+                if isinstance(value, URIRef):
+                    key, object_property = f"<{value}>", IO.statementObject
+                else:
+                    datatype = value.datatype or (RDF.langString if value.language else XSD.string)
+                    key, object_property = f'"{value}"^^<{datatype}>', IO.statementValue
+                digest = hashlib.sha1(f"{name} {subject} {prop} {key}".encode("utf-8")).hexdigest()[:16]
+                statement = URIRef(prefix + digest)
+                derived.update({
+                    (statement, RDF.type, IO.QualifiedStatement), (statement, IO.statementSubject, subject),
+                    (statement, IO.statementProperty, prop), (statement, object_property, value),
+                    (statement, IO.strength, IO.direct), (statement, IO.reportedIn, graph.identifier),
+                })
+                for subject_label in english_labels(subject):
+                    for value_label in (english_labels(value) if isinstance(value, URIRef) else [None]):
+                        text = (f"Document {short}: {subject_label or subject} {words} "
+                                f"{value_label or value}")
+                        derived.add((statement, RDFS.label, Literal(text, lang="en")))
+    target = dataset.graph(STATEMENTS)
+    for triple in derived:
+        target.add(triple)

@@ -179,6 +179,25 @@ def test_per_source_statements_mirror_the_document_graphs(dataset):
     assert triples and triples == derived
 
 
+@pytest.mark.parametrize("folder", ["curated", "edge-cases/multi-document", "edge-cases/undated"])
+def test_every_store_derives_the_same_statements(folder):
+    """``kg.load`` derives the statements in Python; the Oxigraph store runs
+    ``STATEMENTS_UPDATE`` and rdflib's SPARQL engine ``STATEMENTS_CONSTRUCT``: the same
+    triples, labels and digests included."""
+    from kg.statements import STATEMENTS, STATEMENTS_CONSTRUCT
+    from kg.store import open_store
+    from support import ROOT
+
+    data_dir = None if folder == "curated" else ROOT / "tests" / folder
+    loaded = kg.load(data_dir=data_dir)
+    python = set(loaded.graph(STATEMENTS))
+    store = open_store("oxigraph", data_dir=data_dir)
+    oxigraph = {(s, p, o) for s, p, o, _ in store.quads(g=STATEMENTS)}
+    loaded.remove_graph(loaded.graph(STATEMENTS))
+    sparql = set(loaded.query(STATEMENTS_CONSTRUCT))
+    assert python and python == oxigraph == sparql
+
+
 def test_dates_documents_give_one_response_stay_apart(dataset):
     found = rows(dataset, """
         SELECT ?doc ?date WHERE { ?s io:statementSubject resp:twitter-2019-hong-kong-takedown ;

@@ -147,6 +147,10 @@ QUERIES = {
     "from-named": "SELECT * FROM NAMED <{b}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
     "from-prefixed": "PREFIX r: <{b}/> SELECT * FROM r:data.ttl WHERE {{ ?s ?p ?o }}",
     "from-file": "SELECT * FROM <file:///etc/passwd> WHERE {{ ?s ?p ?o }}",
+    # disguises a quick scan must not miss (guard_query skips the parse when no keyword is seen)
+    "from-glued": "PREFIX : <{b}/> select * from:data.ttl where {{ ?s ?p ?o }}",
+    "service-lowercase": "select * where {{ service<{b}/sparql>{{ ?s ?p ?o }} }}",
+    "service-escaped": "SELECT * WHERE {{ \\u0053ERVICE <{b}/sparql> {{ ?s ?p ?o }} }}",
     "load": "LOAD <{b}/data.ttl>",
     "load-into": "LOAD SILENT <{b}/data.ttl> INTO GRAPH <http://example.org/g>",
     "using": "DELETE {{ ?s ?p ?o }} USING <{b}/data.ttl> WHERE {{ ?s ?p ?o }}",

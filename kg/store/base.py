@@ -106,13 +106,10 @@ class Store(ABC):
         not hold (unless ``allow_remote``); :class:`kg.errors.LimitError` when ``timeout``
         seconds pass (the query then runs in a child process that is killed).
         """
-        from kg.policy import check_query_nesting
-        from kg.store.sparql import reaches_outside
+        from kg.policy import check_query_nesting, guard_query, may_reach_outside
 
         check_query_nesting(text)  # before any parser recurses on the brackets (LimitError)
-        if reaches_outside(text):  # only then is the parse of guard_query worth its cost
-            from kg.policy import guard_query
-
+        if may_reach_outside(text):  # only then is the parse of guard_query worth its cost
             guard_query(text, graphs=[str(g) for g in self.graphs()], allow_remote=allow_remote)
         bindings = dict(bindings or {})
         if timeout is None:

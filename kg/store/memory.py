@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 
 from rdflib import Dataset, Graph, URIRef
@@ -54,14 +55,13 @@ class MemoryStore(Store):
 
     def _query(self, text: str, bindings: dict, *, allow_remote: bool = False) -> Rows:
         from rdflib.plugins import sparql
-        from rdflib.plugins.sparql import prepareQuery
 
         # rdflib fetches the graph of every FROM / FROM NAMED from the web unless told not to;
         # within the dataset (all guard_query lets through by default) it uses its graphs.
         sparql.SPARQL_LOAD_GRAPHS = allow_remote
 
         try:
-            prepared = prepareQuery(text, initNs=PREFIXES)
+            prepared = _prepared(text)
         except Exception as error:  # pyparsing.ParseException and friends
             raise syntax_error(precise_error(text) or error, text) from None
         previous = self._dataset.default_union
@@ -112,3 +112,12 @@ class MemoryStore(Store):
 
     def dataset(self) -> Dataset:
         return self._dataset
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared(text: str):
+    """rdflib's parse and algebra of ``text``, once per process: the parse (pyparsing) costs
+    more than evaluating most named queries, and a prepared query is not changed by running it."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text, initNs=PREFIXES)

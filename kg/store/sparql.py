@@ -8,6 +8,8 @@ import re
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES
+# comments, strings, IRIs, words and brackets: the network policy's tokenizer
+from kg.policy import SPARQL_TOKEN as _TOKEN
 
 _UPDATE_KEYWORDS = {"INSERT", "DELETE", "DROP", "CLEAR", "LOAD", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
@@ -61,21 +63,6 @@ def precise_error(text: str) -> Exception | None:
     return None
 
 
-# Enough of SPARQL's lexical grammar to find the braces that are syntax: comments, strings
-# (long and short), IRIs, words (keywords, variables, prefixed names) and braces.
-_TOKEN = re.compile(
-    r'(?P<comment>#[^\n]*)'
-    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*')"
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r'|(?P<word>[?$]?[A-Za-z_][\w.-]*(?::[\w.%-]*)?|:[\w.%-]*)'
-    r'|(?P<open>\{)|(?P<close>\})',
-    re.DOTALL,
-)
-
-
 def _outer_group(text: str) -> int | None:
     """The offset just after the ``{`` that opens the WHERE clause of ``text`` (for a
     CONSTRUCT, its WHERE group, not its template); None when there is none."""
@@ -86,13 +73,13 @@ def _outer_group(text: str) -> int | None:
         kind = match.lastgroup
         if kind == "word" and depth == 0 and match.group().upper() == "WHERE":
             seen_where = True
-        elif kind == "open":
+        elif kind == "bracket" and match.group() == "{":
             if depth == 0:
                 first = match.end() if first is None else first
                 if seen_where and after_where is None:
                     after_where = match.end()
             depth += 1
-        elif kind == "close":
+        elif kind == "bracket" and match.group() == "}":
             depth -= 1
     return after_where if after_where is not None else first
 
@@ -111,15 +98,3 @@ def with_values(text: str, values: dict) -> str:
     names = " ".join(f"?{name}" for name in values)
     terms = " ".join(str(term) for term in values.values())
     return f"{text[:position]} VALUES ({names}) {{ ({terms}) }} {text[position:]}"
-
-
-
-
-#: The keywords with which a query reaches outside the dataset (see ``kg.policy``).
-_OUTSIDE = {"SERVICE", "LOAD", "FROM", "USING"}
-
-
-def reaches_outside(text: str) -> bool:
-    """Whether ``text`` has SERVICE, LOAD or FROM as a keyword (not inside a string, IRI or
-    comment): the queries ``kg.policy.guard_query`` must look at."""
-    return any(m.lastgroup == "word" and m.group().upper() in _OUTSIDE for m in _TOKEN.finditer(text))
