@@ -554,9 +554,10 @@ class _Choices:
 def _export(args) -> int:
     from kg.exports import export, write_atomic
 
-    # By default from the files through rdflib: Oxigraph keeps numbers, dates and booleans by
-    # value (3500.0 comes back as "3500"^^xsd:decimal), the export keeps the files' forms.
-    data = export(_open(args, default="memory").dataset(), format=args.format, graphs=args.graph,
+    # Every store gives the same bytes. By default Oxigraph in memory, bulk-loaded from the
+    # files: dumping the on-disk index reads every term through RocksDB and is slower than
+    # loading again (README, "Export speed").
+    data = export(_open(args, default="oxigraph"), format=args.format, graphs=args.graph,
                   with_ontology=args.with_ontology, with_shapes=args.with_shapes, context=args.jsonld_context)
     if args.output is None:
         sys.stdout.buffer.write(data)

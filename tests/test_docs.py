@@ -66,13 +66,14 @@ def test_every_internal_link_points_at_an_id_that_exists(pages):
     id is Advertisingban, were broken. Every href="#…" and every href="PAGE.html#…"."""
     checked = 0
     broken = []
+    known = {name: ids(text) for name, text in pages.items()}
     for name, text in pages.items():
         for href in re.findall(r'href="([^"]*)"', text):
             target, hash_, fragment = href.partition("#")
             if not hash_ or (target and target not in pages):
                 continue
             checked += 1
-            if fragment not in ids(pages[target or name]):
+            if fragment not in known[target or name]:
                 broken.append(f"{name}: {href}")
     assert checked > 100, f"only {checked} internal links found: the test proves little"
     assert not broken, f"{len(broken)} broken link(s): {broken[:10]}"

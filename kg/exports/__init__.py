@@ -1,22 +1,27 @@
 """Export the iokg graph in the standard RDF formats, deterministically.
 
-``export(dataset, format=ExportFormat.TURTLE)`` returns the bytes of one file: the data
-graphs of ``dataset`` (or the ``graphs`` asked for), the dataset's VoID/DCAT description
-(graph ``https://w3id.org/iokg/graph/void``, always included), the ontology (graph
-``https://w3id.org/iokg/ontology``, included unless ``with_ontology=False``: the named
-queries reach subclasses and subproperties through its hierarchy, so an export without it
-does not give iokg's answers) and, on request, the SHACL shapes, each in its own named graph.
+``export(store, format=ExportFormat.TURTLE)`` returns the bytes of one file: the data graphs
+of ``store`` (a :class:`kg.store.Store`, or an rdflib ``Dataset``; or the ``graphs`` asked
+for), the dataset's VoID/DCAT description (graph ``https://w3id.org/iokg/graph/void``,
+always included), the ontology (graph ``https://w3id.org/iokg/ontology``, included unless
+``with_ontology=False``: the named queries reach subclasses and subproperties through its
+hierarchy, so an export without it does not give iokg's answers) and, on request, the SHACL
+shapes, each in its own named graph.
 
 Formats with named graphs (N-Quads, TriG, JSON-LD) keep every graph; the others (Turtle,
 long Turtle, N-Triples, RDF/XML) get the union of the chosen graphs.
 
-Determinism: the same graph gives byte-identical output on every run and machine. Blank
-nodes get canonical labels (W3C RDF Dataset Canonicalization, RDFC-1.0, computed by
-Oxigraph over the whole exported dataset: ``_:c14n0`` …); statements, subjects,
+Determinism: the same graph gives byte-identical output on every run, machine and store.
+The statements are read from an Oxigraph store (a ``Dataset`` or another store is copied
+into one), so typed literals are written in the canonical form Oxigraph keeps
+(``"3500"^^xsd:decimal`` for ``3500.0``). Blank nodes get canonical labels (W3C RDF
+Dataset Canonicalization, RDFC-1.0, computed by Oxigraph over the statements of the
+exported dataset that mention blank nodes: ``_:c14n0`` …); statements, subjects,
 predicates, objects, graphs and prefixes are written in sorted order; nothing of the run
-(no time, no path, no random label) is written. Turtle and TriG are written by
-iokg (:mod:`kg.exports.turtle`); N-Triples, N-Quads and RDF/XML by Oxigraph from the sorted
-statements (:mod:`kg.exports.serialization`); JSON-LD is built in expanded form from the
+(no time, no path, no random label) is written. N-Quads, N-Triples and Turtle are written
+by Oxigraph from its dump, sorted as bytes (:mod:`kg.exports.lines`); long Turtle and TriG
+by iokg (:mod:`kg.exports.turtle`); RDF/XML by Oxigraph from the sorted statements
+(:mod:`kg.exports.serialization`); JSON-LD is built in expanded form from the
 sorted statements and compacted by pyld with the context the package ships
 (``kg/data/context.jsonld``, :mod:`kg.exports.jsonld`), which the output carries inline
 (the default: any JSON-LD reader reads it offline) or references by its IRI
@@ -26,7 +31,9 @@ package, without the network.
 The package, by concern: :mod:`~kg.exports.base` (formats, prefixes, graph names, term
 order, canonical statements), :mod:`~kg.exports.selection` (which graphs an export holds),
 :mod:`~kg.exports.serialization` (``export`` and ``serialize``), :mod:`~kg.exports.turtle`,
-:mod:`~kg.exports.jsonld`, :mod:`~kg.exports.description` (VoID/DCAT) and ``__main__``
+:mod:`~kg.exports.jsonld`, :mod:`~kg.exports.lines` (the store's dump, sorted),
+:mod:`~kg.exports.description` (VoID/DCAT) with :mod:`~kg.exports.summary` (its counts,
+from rdflib or by Oxigraph) and ``__main__``
 (``python -m kg.exports --write-context``).
 """
 

@@ -109,10 +109,12 @@ def _short_name(iri: URIRef) -> str:
     return f"<{text}>"
 
 
-def data_graph_names(dataset: Dataset) -> list[URIRef]:
-    """The non-empty data graphs of ``dataset`` (not the ontology, shapes or description),
-    sorted by IRI."""
+def data_graph_names(dataset) -> list[URIRef]:
+    """The non-empty data graphs of ``dataset`` (an rdflib ``Dataset`` or a
+    :class:`kg.store.Store`; not the ontology, shapes or description), sorted by IRI."""
     excluded = {URIRef(ONTOLOGY), SHAPES_GRAPH, VOID_GRAPH, DATASET_DEFAULT_GRAPH_ID}
+    if not isinstance(dataset, Dataset):  # a Store: its non-empty named graphs
+        return sorted((name for name in dataset.graphs() if name not in excluded), key=str)
     names = {
         graph.identifier
         for graph in dataset.graphs()
@@ -121,14 +123,14 @@ def data_graph_names(dataset: Dataset) -> list[URIRef]:
     return sorted(names, key=str)
 
 
-def known_graphs(dataset: Dataset) -> list[URIRef]:
+def known_graphs(dataset) -> list[URIRef]:
     """Every graph an export can be asked for: the data graphs, the ontology, the shapes
     and the description."""
     return data_graph_names(dataset) + [URIRef(ONTOLOGY), SHAPES_GRAPH, VOID_GRAPH]
 
 
-def resolve_graph(name: str | URIRef, dataset: Dataset) -> URIRef:
-    """The graph IRI that ``name`` means: a full IRI, a prefixed name (``doc:000``,
+def resolve_graph(name: str | URIRef, dataset) -> URIRef:
+    """The graph IRI that ``name`` means in ``dataset`` (a ``Dataset`` or a Store): a full IRI, a prefixed name (``doc:000``,
     ``graph:reference``) or a short name (``000``, ``reference``, ``ontology``, ``shapes``,
     ``void``). :class:`UsageError` listing the known graphs if there is none."""
     known = known_graphs(dataset)
@@ -162,7 +164,8 @@ def term_key(term) -> tuple[int, str]:
     return (2, str(term))
 
 
-def _sort_key(quad) -> tuple:
+def quad_key(quad) -> tuple:
+    """The sort key of a pyoxigraph quad: graph, subject, predicate, object (:func:`term_key`)."""
     return (term_key(quad.graph_name), term_key(quad.subject), term_key(quad.predicate), term_key(quad.object))
 
 
@@ -178,7 +181,7 @@ def canonical_quads(graphs: dict[URIRef, Graph]) -> list:
         for s, p, o in graph:
             dataset.add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=_sort_key)
+    return sorted(dataset, key=quad_key)
 
 # Terms --------------------------------------------------------------------------------
 

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
 
-from kg.exports.base import EXPORT_PREFIXES, ExportFormat, data_graph_names
-from kg.namespaces import BASE, DCAT, DOCUMENT, GRAPH, IO, ONTOLOGY, VOID
+from kg.exports.base import EXPORT_PREFIXES, SHAPES_GRAPH, VOID_GRAPH, ExportFormat, data_graph_names
+from kg.exports.summary import GraphFacts, Sizes, Summary, summarize_dataset, summarize_store
+from kg.namespaces import BASE, DCAT, DOCUMENT, GRAPH, ONTOLOGY, VOID
 
 SD = URIRef("http://www.w3.org/ns/sparql-service-description#")
 _SD_NAME = URIRef(str(SD) + "name")
@@ -67,11 +68,6 @@ _GRAPH_TITLES = {
     "disarm": "DISARM Red Framework V1.6 as a SKOS concept scheme",
 }
 
-#: Classes whose most described instance is a void:exampleResource.
-_EXAMPLE_CLASSES = (
-    IO.InfluenceOperation, IO.Attribution, IO.ReportedFigure, IO.Takedown, IO.SourceDocument,
-)
-
 
 def _slug(iri: str) -> str:
     """A readable, IRI-safe slug of a class or property IRI: ``io-InfluenceOperation``."""
@@ -102,52 +98,36 @@ def _integer(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
 
 
-def _english(graph: Graph, node, *properties) -> Literal | None:
-    for prop in properties:
-        values = sorted(
-            (v for v in graph.objects(node, prop) if isinstance(v, Literal) and v.language in (None, "en")),
-            key=str,
-        )
-        if values:
-            return Literal(str(values[0]), lang="en")
-    return None
+def _add_sizes(graph: Graph, node: URIRef, sizes: Sizes) -> None:
+    graph.add((node, VOID.triples, _integer(sizes.triples)))
+    graph.add((node, VOID.entities, _integer(sizes.entities)))
+    graph.add((node, VOID.classes, _integer(sizes.classes)))
+    graph.add((node, VOID.properties, _integer(sizes.properties)))
+    graph.add((node, VOID.distinctSubjects, _integer(sizes.subjects)))
+    graph.add((node, VOID.distinctObjects, _integer(sizes.objects)))
 
 
-class _Counts:
-    """Sizes of a set of triples, as VoID states them."""
-
-    def __init__(self, triples: set) -> None:
-        self.triples = len(triples)
-        self.subjects = {s for s, _, _ in triples}
-        self.objects = {o for _, _, o in triples}
-        self.properties = Counter(p for _, p, _ in triples)
-        self.types: dict = {}
-        for s, p, o in triples:
-            if p == RDF.type and isinstance(o, URIRef):
-                self.types.setdefault(o, set()).add(s)
-        self.entities = {s for s in self.subjects if isinstance(s, URIRef) and str(s).startswith(BASE)}
-
-    def add_to(self, graph: Graph, node: URIRef) -> None:
-        graph.add((node, VOID.triples, _integer(self.triples)))
-        graph.add((node, VOID.entities, _integer(len(self.entities))))
-        graph.add((node, VOID.classes, _integer(len(self.types))))
-        graph.add((node, VOID.properties, _integer(len(self.properties))))
-        graph.add((node, VOID.distinctSubjects, _integer(len(self.subjects))))
-        graph.add((node, VOID.distinctObjects, _integer(len(self.objects))))
+def summarize(source) -> Summary:
+    """The facts the description of ``source`` (an rdflib ``Dataset`` or a
+    :class:`kg.store.Store` on Oxigraph) states: computed by Oxigraph for a store, from the
+    rdflib graphs otherwise."""
+    names = data_graph_names(source)
+    native = getattr(source, "native", None)
+    if native is not None:
+        return summarize_store(native, names, [URIRef(ONTOLOGY), SHAPES_GRAPH, VOID_GRAPH])
+    if not isinstance(source, Dataset):
+        source = source.dataset()
+    return summarize_dataset(source, names)
 
 
-def describe(dataset: Dataset) -> Graph:
-    """The VoID/DCAT description of the data graphs of ``dataset`` (see the module)."""
+def describe(source) -> Graph:
+    """The VoID/DCAT description of the data graphs of ``source``, an rdflib ``Dataset`` or
+    a :class:`kg.store.Store` (see the module)."""
     description = Graph()
     for name, namespace in EXPORT_PREFIXES.items():
         description.bind(name, namespace, override=True)
     d = description
-    names = data_graph_names(dataset)
-    graphs = {name: dataset.graph(name) for name in names}
-    union: set = set()
-    for graph in graphs.values():
-        union.update(graph.triples((None, None, None)))
-    counts = _Counts(union)
+    summary = summarize(source)
 
     # What the dataset is.
     d.add((DATASET, RDF.type, VOID.Dataset))
@@ -168,41 +148,40 @@ def describe(dataset: Dataset) -> Graph:
     d.add((PUBLISHER, FOAF.homepage, LANDING_PAGE))
 
     # Where it comes from: every source document of the data.
-    documents = sorted({s for s, p, o in union if p == RDF.type and o == IO.SourceDocument}, key=str)
-    for document in documents:
+    for document in summary.documents:
         d.add((DATASET, DCTERMS.source, document))
 
     # How big it is, and what is in it.
-    counts.add_to(d, DATASET)
+    _add_sizes(d, DATASET, summary.union)
     d.add((DATASET, VOID.uriSpace, Literal(BASE)))
-    vocabularies = {namespace_of(str(p)) for p in counts.properties}
-    vocabularies |= {namespace_of(str(c)) for c in counts.types}
+    vocabularies = {namespace_of(str(p)) for p in summary.property_triples}
+    vocabularies |= {namespace_of(str(c)) for c in summary.class_entities}
     for vocabulary in sorted(vocabularies):
         d.add((DATASET, VOID.vocabulary, URIRef(vocabulary)))
-    for cls, members in counts.types.items():
+    for cls, members in summary.class_entities.items():
         partition = URIRef(f"{DATASET}/class/{_slug(str(cls))}")
         d.add((DATASET, VOID.classPartition, partition))
         d.add((partition, RDF.type, VOID.Dataset))
         d.add((partition, VOID["class"], cls))
-        d.add((partition, VOID.entities, _integer(len(members))))
-    for prop, number in counts.properties.items():
+        d.add((partition, VOID.entities, _integer(members)))
+    for prop, number in summary.property_triples.items():
         partition = URIRef(f"{DATASET}/property/{_slug(str(prop))}")
         d.add((DATASET, VOID.propertyPartition, partition))
         d.add((partition, RDF.type, VOID.Dataset))
         d.add((partition, VOID.property, prop))
         d.add((partition, VOID.triples, _integer(number)))
-    for example in _examples(union, counts):
+    for example in summary.examples:
         d.add((DATASET, VOID.exampleResource, example))
 
     # One subset per named graph.
-    for name, graph in graphs.items():
+    for name, (sizes, facts) in summary.graphs.items():
         subset = URIRef(f"{DATASET}/graph/{_graph_slug(name)}")
         d.add((DATASET, VOID.subset, subset))
         d.add((subset, RDF.type, VOID.Dataset))
         d.add((subset, RDF.type, _SD_NAMED_GRAPH))
         d.add((subset, _SD_NAME, name))
-        _Counts(set(graph.triples((None, None, None)))).add_to(d, subset)
-        _describe_subset(d, subset, name, graph)
+        _add_sizes(d, subset, sizes)
+        _describe_subset(d, subset, name, facts)
 
     # How to get it.
     d.add((DATASET, VOID.sparqlEndpoint, SPARQL_ENDPOINT))
@@ -229,19 +208,13 @@ def describe(dataset: Dataset) -> Graph:
     return description
 
 
-def _describe_subset(d: Graph, subset: URIRef, name: URIRef, graph: Graph) -> None:
+def _describe_subset(d: Graph, subset: URIRef, name: URIRef, facts: GraphFacts) -> None:
     """Title, source and licence of one named graph, from what the graph says of itself
     (the document node of a document graph, a graph that describes itself, a SKOS concept
-    scheme with its licence)."""
+    scheme or an ontology with its licence)."""
     short = _graph_slug(name)
-    title = _english(graph, name, DCTERMS.title, RDFS.label)
-    licence, sources = CC_BY, set(graph.objects(name, DCTERMS.source))
-    citation = None
-    for scheme in sorted(set(graph.subjects(RDF.type, SKOS.ConceptScheme)) | set(graph.subjects(RDF.type, OWL.Ontology)), key=str):
-        title = title or _english(graph, scheme, DCTERMS.title, RDFS.label)
-        licence = graph.value(scheme, DCTERMS.license) or licence
-        sources |= set(graph.objects(scheme, DCTERMS.source))
-        citation = citation or graph.value(scheme, DCTERMS.bibliographicCitation)
+    title = facts.title
+    sources = set(facts.sources)
     if str(name).startswith(str(DOCUMENT)):
         sources.add(name)
     if title is None and short in _GRAPH_TITLES:
@@ -249,19 +222,62 @@ def _describe_subset(d: Graph, subset: URIRef, name: URIRef, graph: Graph) -> No
     if title is None:
         title = Literal(f"iokg named graph {name}", lang="en")
     d.add((subset, DCTERMS.title, title))
-    d.add((subset, DCTERMS.license, licence))
+    d.add((subset, DCTERMS.license, facts.licence or CC_BY))
     for source in sorted(sources, key=str):
         d.add((subset, DCTERMS.source, source))
-    if citation is not None:
-        d.add((subset, DCTERMS.bibliographicCitation, citation))
+    if facts.citation is not None:
+        d.add((subset, DCTERMS.bibliographicCitation, facts.citation))
 
 
-def _examples(union: set, counts: _Counts) -> list[URIRef]:
-    """Per example class, its instance with the most statements (ties: the smallest IRI)."""
-    size = Counter(s for s, _, _ in union)
-    examples = []
-    for cls in _EXAMPLE_CLASSES:
-        members = [m for m in counts.types.get(cls, ()) if isinstance(m, URIRef)]
-        if members:
-            examples.append(min(members, key=lambda m: (-size[m], str(m))))
-    return examples
+#: How many descriptions the cache keeps (the most recently written).
+CACHE_SIZE = 32
+
+
+def cache_folder() -> Path:
+    """Where computed descriptions are kept: ``$XDG_CACHE_HOME/iokg/descriptions``."""
+    from kg.store.index import cache_dir
+
+    return cache_dir().parent / "descriptions"
+
+
+def description_ntriples(store, *, key: str | None = None) -> bytes:
+    """The description of the Oxigraph ``store`` as N-Triples (no blank nodes).
+
+    ``key`` names the data graphs' content (an index's digest of its files, or a digest of
+    the statements, :func:`kg.exports.lines.content_key`): with one, the description is
+    kept in :func:`cache_folder` under that key and the text of the code that computes it,
+    and the next export of the same data reads it instead of counting the graph again (at
+    a million triples counting costs several times the dump itself)."""
+    import hashlib
+
+    import pyoxigraph as ox
+
+    from kg.errors import IokgError
+    from kg.files import write_atomic
+    from kg.terms import to_oxigraph
+
+    path = None
+    if key is not None:
+        from kg.exports import base, summary
+
+        digest = hashlib.sha256(key.encode("utf-8"))
+        for module in (base, summary):
+            digest.update(Path(module.__file__).read_bytes())
+        digest.update(Path(__file__).read_bytes())
+        path = cache_folder() / f"{digest.hexdigest()}.nt"
+        try:
+            return path.read_bytes()
+        except OSError:
+            pass
+    graph = describe(store)
+    data = ox.serialize([ox.Triple(*map(to_oxigraph, triple)) for triple in graph], format=ox.RdfFormat.N_TRIPLES)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, data)
+            kept = sorted(path.parent.glob("*.nt"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in kept[CACHE_SIZE:]:
+                old.unlink(missing_ok=True)
+        except (OSError, IokgError):  # a read-only cache: counted again next time
+            pass
+    return data

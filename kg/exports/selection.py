@@ -14,11 +14,13 @@ from kg.namespaces import ONTOLOGY
 from kg.parsing import parse_file
 
 
-def ontology_graph(dataset: Dataset) -> Graph:
-    """The ontology graph of ``dataset``, or the ontology files when it holds none."""
-    graph = dataset.graph(URIRef(ONTOLOGY))
-    if len(graph):
-        return graph
+def ontology_graph(dataset: Dataset | None = None) -> Graph:
+    """The ontology graph of ``dataset``, or the ontology files when it holds none (or
+    there is no ``dataset``)."""
+    if dataset is not None:
+        graph = dataset.graph(URIRef(ONTOLOGY))
+        if len(graph):
+            return graph
     merged = Graph()
     for path in sorted(paths.ONTOLOGY_DIR.glob("*.ttl")):
         merged += parse_file(path)
@@ -32,6 +34,29 @@ def shapes_graph() -> Graph:
     return load_shapes()
 
 
+def chosen_graphs(
+    source,
+    *,
+    graphs: Iterable[str | URIRef] | None = None,
+    with_ontology: bool = True,
+    with_shapes: bool = False,
+) -> list[URIRef]:
+    """The names of the graphs an export of ``source`` (a ``Dataset`` or a Store) holds
+    besides the description, sorted: the chosen data graphs (default: all), the ontology
+    (unless ``with_ontology`` is false) and the shapes if asked for.
+
+    Raises :class:`UsageError` for a graph name ``source`` does not know."""
+    if graphs is None:
+        names = data_graph_names(source)
+    else:
+        names = [resolve_graph(name, source) for name in graphs]
+    if with_ontology:
+        names.append(URIRef(ONTOLOGY))
+    if with_shapes:
+        names.append(SHAPES_GRAPH)
+    return sorted(set(names) - {VOID_GRAPH}, key=str)
+
+
 def select(
     dataset: Dataset,
     *,
@@ -42,16 +67,8 @@ def select(
     """The graphs an export holds, by name: the chosen data graphs (default: all), the
     ontology (unless ``with_ontology`` is false), the shapes if asked for, and always the
     VoID/DCAT description."""
-    if graphs is None:
-        names = data_graph_names(dataset)
-    else:
-        names = [resolve_graph(name, dataset) for name in graphs]
-    if with_ontology:
-        names.append(URIRef(ONTOLOGY))
-    if with_shapes:
-        names.append(SHAPES_GRAPH)
     selected: dict[URIRef, Graph] = {}
-    for name in sorted(set(names) - {VOID_GRAPH}, key=str):
+    for name in chosen_graphs(dataset, graphs=graphs, with_ontology=with_ontology, with_shapes=with_shapes):
         if name == URIRef(ONTOLOGY):
             selected[name] = ontology_graph(dataset)
         elif name == SHAPES_GRAPH:

@@ -97,7 +97,9 @@ def open_index(*, data_dir: Path | None = None, path: Path | None = None) -> Oxi
     files = file_digests(data_dir=data_dir)
     state = _read_state(folder)
     if state.get("digest") == digest(files) and (folder / state.get("store", "-")).is_dir():
-        return OxigraphStore(folder / state["store"], read_only=True)
+        store = OxigraphStore(folder / state["store"], read_only=True)
+        store.digest = state["digest"]
+        return store
     return rebuild(data_dir=data_dir, path=folder, files=files)
 
 
@@ -138,6 +140,7 @@ def rebuild(*, data_dir: Path | None = None, path: Path | None = None, files: di
     previous = _read_state(folder).get("store")
     _write_state(folder, {"format": FORMAT, "digest": digest(files), "files": files, "store": name})
     _remove_old(folder, keep={name, previous})
+    store.digest = digest(files)
     return store
 
 

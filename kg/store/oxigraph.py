@@ -42,6 +42,9 @@ class OxigraphStore(Store):
 
     kind = "oxigraph"
     engine = "Oxigraph"
+    #: The digest of the data files an index store holds (:mod:`kg.store.index`), else None:
+    #: a key for what is computed from the data alone (an export's description).
+    digest: str | None = None
 
     def __init__(self, path: Path | str | None = None, *, store=None, read_only: bool = False) -> None:
         import pyoxigraph
